@@ -1,0 +1,66 @@
+# DX Portal — `make run` (portal with demo data) and `make test` (the whole suite).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+VPY := $(VENV)/bin/python
+# A Python >= 3.12 found by scripts/find-python (override with PYTHON=/path/to/python3.x).
+PYTHON ?= $(shell scripts/find-python)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+export DJANGO_ENV ?= development
+
+.PHONY: help run test setup setup-dev db demo lint format messages bench clean
+
+help:
+	@echo "make run   - set up (.venv, SQLite, master and demo data) and start the portal on http://$(HOST):$(PORT)"
+	@echo "make test  - set up with dev dependencies, then ruff and the whole pytest suite"
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found. Install one or run: make run PYTHON=/path/to/python3.12" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install --quiet --upgrade pip
+	$(VPY) -m pip install --quiet -c constraints.txt -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(VPY) -m pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $@
+
+setup: $(VENV)/.installed
+
+setup-dev: $(VENV)/.installed-dev
+
+db: setup
+	@mkdir -p var
+	$(VPY) manage.py migrate --noinput
+	$(VPY) manage.py import_municipalities fixtures/municipalities/municipalities.csv
+
+demo: db
+	$(VPY) manage.py seed_demo
+
+run: export DEBUG = 1
+run: demo
+	@echo "Starting the portal on http://$(HOST):$(PORT)/ (Ctrl-C stops it and its worker)"
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(VPY) manage.py db_worker & \
+	  $(VPY) manage.py runserver $(HOST):$(PORT)
+
+lint: setup-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: setup
+	$(VPY) manage.py makemessages -l en --ignore=.venv --ignore=var
+	$(VPY) manage.py compilemessages --ignore=.venv
+
+test: lint
+	$(VPY) -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) var

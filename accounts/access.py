@@ -1,0 +1,133 @@
+"""What a user may see and do: the one scoping layer every view goes through.
+
+Roles grant capabilities (ROLE_CAPABILITIES, the table to read first); a
+membership says where a role holds: in one department, one municipality, or
+across the portal. Views never filter by municipality themselves: they ask
+`access_for(user)` for the municipalities or the object, and anything outside
+the user's scope is a 404, so an outsider cannot even learn that it exists.
+
+Memberships are read once per request (the user object is loaded anew for
+each request), so a removed membership takes effect on the next request.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cached_property
+
+from django.http import Http404
+
+from accounts.models import Membership, Role
+from municipalities.models import Department, Municipality
+
+
+class Capability(StrEnum):
+    VIEW_MUNICIPALITY = "view_municipality"  # see a municipality's pages
+    MANAGE_DEPARTMENTS = "manage_departments"  # add, rename, reorder, retire departments
+    ANSWER_FOR_DEPARTMENT = "answer_for_department"  # answer a department's questionnaire
+    COMPARE_MUNICIPALITIES = "compare_municipalities"  # see assigned municipalities side by side
+    EDIT_CATALOGUE = "edit_catalogue"  # maintain framework editions
+    ADMINISTER = "administer"  # Django admin, portal-wide operations
+
+
+ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
+    Role.RESPONDENT: frozenset({Capability.VIEW_MUNICIPALITY, Capability.ANSWER_FOR_DEPARTMENT}),
+    Role.COORDINATOR: frozenset({Capability.VIEW_MUNICIPALITY, Capability.MANAGE_DEPARTMENTS}),
+    Role.CONSULTANT: frozenset(
+        {Capability.VIEW_MUNICIPALITY, Capability.COMPARE_MUNICIPALITIES}
+    ),
+    Role.CATALOGUE_EDITOR: frozenset({Capability.EDIT_CATALOGUE}),
+    Role.SYSTEM_ADMIN: frozenset({Capability.ADMINISTER, Capability.EDIT_CATALOGUE}),
+}
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: Role
+    municipality_id: int | None
+    department_id: int | None
+
+
+class Access:
+    def __init__(self, user):
+        self.user = user
+
+    @cached_property
+    def memberships(self) -> list[Membership]:
+        if not (self.user.is_authenticated and self.user.is_active):
+            return []
+        return list(
+            Membership.objects.filter(user=self.user)
+            .select_related("municipality__prefecture", "department")
+            .order_by("role", "municipality__code", "department__sort_order")
+        )
+
+    @cached_property
+    def _grants(self) -> list[Grant]:
+        return [Grant(Role(m.role), m.municipality_id, m.department_id) for m in self.memberships]
+
+    # --- portal-wide -----------------------------------------------------------
+    def has_global(self, capability: Capability) -> bool:
+        return any(
+            g.municipality_id is None and capability in ROLE_CAPABILITIES[g.role]
+            for g in self._grants
+        )
+
+    @property
+    def is_system_admin(self) -> bool:
+        return self.has_global(Capability.ADMINISTER)
+
+    # --- within municipalities ---------------------------------------------------
+    def can(
+        self, capability: Capability, municipality: Municipality, department: Department | None = None
+    ) -> bool:
+        for g in self._grants:
+            if g.municipality_id != municipality.pk or capability not in ROLE_CAPABILITIES[g.role]:
+                continue
+            # A department-bound role acts only for its own department.
+            if g.department_id is None or (department is not None and g.department_id == department.pk):
+                return True
+        return False
+
+    def municipality_ids(self, capability: Capability = Capability.VIEW_MUNICIPALITY) -> set[int]:
+        return {
+            g.municipality_id
+            for g in self._grants
+            if g.municipality_id is not None and capability in ROLE_CAPABILITIES[g.role]
+        }
+
+    def municipalities(self, capability: Capability = Capability.VIEW_MUNICIPALITY):
+        return Municipality.objects.filter(pk__in=self.municipality_ids(capability)).select_related(
+            "prefecture"
+        )
+
+    def roles_in(self, municipality: Municipality) -> list[Membership]:
+        return [m for m in self.memberships if m.municipality_id == municipality.pk]
+
+    def get_municipality(
+        self, code: str, capability: Capability = Capability.VIEW_MUNICIPALITY
+    ) -> Municipality:
+        """The municipality with this code if the user may act on it, else 404."""
+        try:
+            municipality = self.municipalities(capability).get(code=code)
+        except Municipality.DoesNotExist:
+            raise Http404 from None
+        return municipality
+
+    def departments_for_answering(self, municipality: Municipality) -> list[int]:
+        return [
+            g.department_id
+            for g in self._grants
+            if g.municipality_id == municipality.pk
+            and g.department_id is not None
+            and Capability.ANSWER_FOR_DEPARTMENT in ROLE_CAPABILITIES[g.role]
+        ]
+
+
+def access_for(user) -> Access:
+    """The user's Access, built once per user object (that is, once per request)."""
+    cached = getattr(user, "_dxportal_access", None)
+    if cached is None:
+        cached = Access(user)
+        if user.is_authenticated:
+            user._dxportal_access = cached
+    return cached

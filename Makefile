@@ -64,3 +64,6 @@ test: lint
 
 clean:
 	rm -rf $(VENV) var
+
+bench: setup
+	$(VPY) scripts/bench.py

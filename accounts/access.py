@@ -32,9 +32,7 @@ class Capability(StrEnum):
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.RESPONDENT: frozenset({Capability.VIEW_MUNICIPALITY, Capability.ANSWER_FOR_DEPARTMENT}),
     Role.COORDINATOR: frozenset({Capability.VIEW_MUNICIPALITY, Capability.MANAGE_DEPARTMENTS}),
-    Role.CONSULTANT: frozenset(
-        {Capability.VIEW_MUNICIPALITY, Capability.COMPARE_MUNICIPALITIES}
-    ),
+    Role.CONSULTANT: frozenset({Capability.VIEW_MUNICIPALITY, Capability.COMPARE_MUNICIPALITIES}),
     Role.CATALOGUE_EDITOR: frozenset({Capability.EDIT_CATALOGUE}),
     Role.SYSTEM_ADMIN: frozenset({Capability.ADMINISTER, Capability.EDIT_CATALOGUE}),
 }
@@ -78,13 +76,18 @@ class Access:
 
     # --- within municipalities ---------------------------------------------------
     def can(
-        self, capability: Capability, municipality: Municipality, department: Department | None = None
+        self,
+        capability: Capability,
+        municipality: Municipality,
+        department: Department | None = None,
     ) -> bool:
         for g in self._grants:
             if g.municipality_id != municipality.pk or capability not in ROLE_CAPABILITIES[g.role]:
                 continue
             # A department-bound role acts only for its own department.
-            if g.department_id is None or (department is not None and g.department_id == department.pk):
+            if g.department_id is None or (
+                department is not None and g.department_id == department.pk
+            ):
                 return True
         return False
 
@@ -106,12 +109,19 @@ class Access:
     def get_municipality(
         self, code: str, capability: Capability = Capability.VIEW_MUNICIPALITY
     ) -> Municipality:
-        """The municipality with this code if the user may act on it, else 404."""
-        try:
-            municipality = self.municipalities(capability).get(code=code)
-        except Municipality.DoesNotExist:
-            raise Http404 from None
-        return municipality
+        """The municipality with this code if the user may act on it, else 404.
+
+        Taken from the memberships already loaded: no query of its own.
+        """
+        for membership in self.memberships:
+            municipality = membership.municipality
+            if (
+                municipality is not None
+                and municipality.code == code
+                and capability in ROLE_CAPABILITIES[Role(membership.role)]
+            ):
+                return municipality
+        raise Http404
 
     def departments_for_answering(self, municipality: Municipality) -> list[int]:
         return [

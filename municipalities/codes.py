@@ -7,18 +7,19 @@ The common shortcut "remainder 0 or 1 gives 0" is wrong: remainder 0 gives 1.
 
 import re
 
-_CODE = re.compile(r"^\d{6}$")
+_CODE = re.compile(r"[0-9]{6}")  # ASCII only: \d would accept full-width digits
 
 
 def check_digit(first_five: str) -> int:
-    if not re.fullmatch(r"\d{5}", first_five):
+    if not re.fullmatch(r"[0-9]{5}", first_five):
         raise ValueError(f"expected five digits, got {first_five!r}")
-    total = sum(weight * int(digit) for weight, digit in zip((6, 5, 4, 3, 2), first_five, strict=True))
+    weights = (6, 5, 4, 3, 2)
+    total = sum(weight * int(digit) for weight, digit in zip(weights, first_five, strict=True))
     return (11 - total % 11) % 10
 
 
 def is_valid_code(code: str) -> bool:
-    return bool(_CODE.match(code)) and int(code[5]) == check_digit(code[:5])
+    return bool(_CODE.fullmatch(code)) and int(code[5]) == check_digit(code[:5])
 
 
 def prefecture_code_of(code: str) -> str:

@@ -1,0 +1,17 @@
+from django.shortcuts import render
+
+from accounts.access import Capability, access_for
+
+
+def home(request):
+    """Landing page: what the portal is; once signed in, where the user works."""
+    context = {}
+    if request.user.is_authenticated:
+        access = access_for(request.user)
+        context = {
+            "memberships": access.memberships,
+            "municipalities": access.municipalities().order_by("code"),
+            "can_edit_catalogue": access.has_global(Capability.EDIT_CATALOGUE),
+            "is_system_admin": access.is_system_admin,
+        }
+    return render(request, "portal/home.html", context)

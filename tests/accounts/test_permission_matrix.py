@@ -1,0 +1,140 @@
+"""Every URL × method × persona × tenant against the expected status.
+
+The URL list comes from the resolver: a new URL without a row here fails the
+build, so nobody can add a page and forget to decide who may see it.
+Statuses are listed in PERSONA_NAMES order:
+anonymous, respondent_a, coordinator_a, consultant (A and B), respondent_c,
+coordinator_c, catalogue_editor, admin.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.personas import PERSONA_NAMES, Personas
+
+# Django's own admin screens are guarded by AdminSite.has_permission, which
+# admin:index exercises for every persona below.
+NOT_IN_MATRIX_PREFIXES = ("admin:",)
+
+
+def _url_names(resolver: URLResolver, namespace: str = "") -> set[str]:
+    names = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= _url_names(pattern, ns)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def _code(p: Personas, tenant: str) -> dict:
+    return {"code": p.municipality_a.code if tenant == "a" else p.municipality_c.code}
+
+
+def _department(p: Personas, tenant: str) -> dict:
+    department = p.department_a if tenant == "a" else p.department_c
+    return {"code": department.municipality.code, "pk": department.pk}
+
+
+LOGIN = "302"  # anonymous users are sent to the sign-in page
+
+# url name: (kwargs builder or None, {method: {tenant: statuses}})
+EXPECTED = {
+    "portal:home": (None, {"GET": {"-": "200 200 200 200 200 200 200 200"}}),
+    "accounts:login": (
+        None,
+        # A signed-in user is sent on to the home page.
+        {"GET": {"-": "200 302 302 302 302 302 302 302"}},
+    ),
+    "accounts:logout": (
+        None,
+        {
+            "GET": {"-": "405 405 405 405 405 405 405 405"},
+            "POST": {"-": "200 200 200 200 200 200 200 200"},
+        },
+    ),
+    "set_language": (None, {"POST": {"-": "302 302 302 302 302 302 302 302"}}),
+    "admin:index": (None, {"GET": {"-": "302 302 302 302 302 302 302 200"}}),
+    "municipalities:overview": (
+        _code,
+        {
+            "GET": {
+                "a": f"{LOGIN} 200 200 200 404 404 404 404",
+                "c": f"{LOGIN} 404 404 404 200 200 404 404",
+            }
+        },
+    ),
+    "municipalities:departments": (
+        _code,
+        {
+            "GET": {
+                "a": f"{LOGIN} 404 200 404 404 404 404 404",
+                "c": f"{LOGIN} 404 404 404 404 200 404 404",
+            },
+            # An empty form: the coordinator gets the page back with messages.
+            "POST": {
+                "a": f"{LOGIN} 404 400 404 404 404 404 404",
+                "c": f"{LOGIN} 404 404 404 404 400 404 404",
+            },
+        },
+    ),
+    "municipalities:departments_add_defaults": (
+        _code,
+        {
+            "GET": {
+                "a": f"{LOGIN} 405 405 405 405 405 405 405",
+                "c": f"{LOGIN} 405 405 405 405 405 405 405",
+            },
+            "POST": {
+                "a": f"{LOGIN} 404 302 404 404 404 404 404",
+                "c": f"{LOGIN} 404 404 404 404 302 404 404",
+            },
+        },
+    ),
+    "municipalities:department_edit": (
+        _department,
+        {
+            "GET": {
+                "a": f"{LOGIN} 404 200 404 404 404 404 404",
+                "c": f"{LOGIN} 404 404 404 404 200 404 404",
+            },
+            "POST": {
+                "a": f"{LOGIN} 404 400 404 404 404 404 404",
+                "c": f"{LOGIN} 404 404 404 404 400 404 404",
+            },
+        },
+    ),
+}
+
+
+def test_every_url_has_a_row():
+    discovered = {n for n in _url_names(get_resolver()) if not n.startswith(NOT_IN_MATRIX_PREFIXES)}
+    expected = {n for n in EXPECTED if not n.startswith(NOT_IN_MATRIX_PREFIXES)}
+    assert discovered == expected, "add a row to EXPECTED for every new URL"
+
+
+CASES = [
+    (name, method, tenant, persona, int(status))
+    for name, (_, methods) in EXPECTED.items()
+    for method, tenants in methods.items()
+    for tenant, statuses in tenants.items()
+    for persona, status in zip(PERSONA_NAMES, statuses.split(), strict=True)
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "method", "tenant", "persona", "status"),
+    CASES,
+    ids=[f"{n}-{m}-{t}-{p}" for n, m, t, p, _ in CASES],
+)
+def test_permission_matrix(client, personas, name, method, tenant, persona, status):
+    kwargs_for, _ = EXPECTED[name]
+    url = reverse(name, kwargs=kwargs_for(personas, tenant) if kwargs_for else None)
+    user = personas.by_name(persona)
+    if user is not None:
+        client.force_login(user)
+    response = client.generic(method, url)
+    assert response.status_code == status, f"{persona} {method} {url}"
+    if status == 302 and user is None and name.startswith("municipalities:"):
+        assert response["Location"].startswith(reverse("accounts:login"))

@@ -1,0 +1,36 @@
+"""Reads of the catalogue for pages, each owning its prefetching."""
+
+from django.db.models import Prefetch, QuerySet
+
+from frameworks.models import Edition, EditionStatus, Indicator, PolicyArea
+
+
+def indicators_with_scale() -> QuerySet[Indicator]:
+    return Indicator.objects.select_related("stage").prefetch_related(
+        "levels", "choices", "lineage__predecessor"
+    )
+
+
+def edition_with_content(edition: Edition) -> Edition:
+    """The edition with stages, areas and each area's indicators (scale included) loaded."""
+    return (
+        Edition.objects.select_related("framework", "predecessor")
+        .prefetch_related(
+            "stages",
+            Prefetch(
+                "areas",
+                queryset=PolicyArea.objects.prefetch_related(
+                    Prefetch("indicators", queryset=indicators_with_scale())
+                ),
+            ),
+        )
+        .get(pk=edition.pk)
+    )
+
+
+def public_editions() -> QuerySet[Edition]:
+    return (
+        Edition.objects.filter(status__in=[EditionStatus.PUBLISHED, EditionStatus.RETIRED])
+        .select_related("framework")
+        .order_by("framework__code", "-published_on", "-version")
+    )

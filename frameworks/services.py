@@ -1,0 +1,380 @@
+"""Writes to the catalogue. Every change to an edition's content goes through here.
+
+A published (or retired) edition is frozen: each write starts with
+`_ensure_draft`, which refuses with a message the editor sees. To change a
+published edition, clone it into a new draft and publish that.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from frameworks.models import (
+    Choice,
+    Edition,
+    EditionStatus,
+    Indicator,
+    IndicatorLineage,
+    LineageRelation,
+    PolicyArea,
+    RubricLevel,
+    Stage,
+)
+from frameworks.rules import scale_problems, weight_problems
+
+
+class CatalogueError(Exception):
+    """A refused change; `messages` are shown to the editor as they are."""
+
+    def __init__(self, *messages: str):
+        super().__init__(" ".join(messages))
+        self.messages = list(messages)
+
+
+def _ensure_draft(edition: Edition) -> None:
+    if not edition.is_draft:
+        raise CatalogueError(
+            _(
+                "公開済み・廃止済みの版（%(version)s）は変更できません。複製して新しい下書きを作成してください。"
+            )
+            % {"version": edition.version}
+        )
+
+
+# --- editions --------------------------------------------------------------------
+
+
+@transaction.atomic
+def edition_clone(*, edition: Edition, version: str, title: str) -> Edition:
+    """A new draft with a copy of everything in `edition`, each indicator linked as 'same'."""
+    if Edition.objects.filter(framework=edition.framework, version=version).exists():
+        raise CatalogueError(_("版「%(version)s」はすでにあります。") % {"version": version})
+    clone = Edition.objects.create(
+        framework=edition.framework,
+        version=version,
+        title=title,
+        title_en=edition.title_en,
+        published_on=None,
+        status=EditionStatus.DRAFT,
+        source=edition.source,
+        source_url=edition.source_url,
+        predecessor=edition,
+    )
+    stages = {
+        s.pk: Stage.objects.create(
+            edition=clone,
+            **_copy(s, "code order name name_en description description_en threshold"),
+        )
+        for s in edition.stages.all()
+    }
+    areas = {
+        a.pk: PolicyArea.objects.create(
+            edition=clone,
+            **_copy(a, "code order name name_en description description_en source"),
+        )
+        for a in edition.areas.all()
+    }
+    originals = list(edition.indicators.prefetch_related("levels", "choices"))
+    copies = Indicator.objects.bulk_create(
+        [
+            Indicator(
+                edition=clone,
+                area=areas[i.area_id],
+                stage=stages[i.stage_id],
+                **_copy(i, _INDICATOR_FIELDS),
+            )
+            for i in originals
+        ]
+    )
+    RubricLevel.objects.bulk_create(
+        RubricLevel(
+            indicator=new, **_copy(level, "level label label_en description description_en")
+        )
+        for old, new in zip(originals, copies, strict=True)
+        for level in old.levels.all()
+    )
+    Choice.objects.bulk_create(
+        Choice(indicator=new, **_copy(choice, "code order label label_en score"))
+        for old, new in zip(originals, copies, strict=True)
+        for choice in old.choices.all()
+    )
+    IndicatorLineage.objects.bulk_create(
+        IndicatorLineage(indicator=new, predecessor=old, relation=LineageRelation.SAME)
+        for old, new in zip(originals, copies, strict=True)
+    )
+    return clone
+
+
+_INDICATOR_FIELDS = (
+    "code order question question_en help_text help_text_en answer_type weight unit "
+    "full_score_at municipality_kinds department_kinds source source_url"
+)
+
+
+def _copy(obj, names: str) -> dict:
+    return {name: getattr(obj, name) for name in names.split()}
+
+
+def edition_problems(edition: Edition) -> list[str]:
+    """Everything that keeps a draft from being published, in words for the editor."""
+    problems = []
+    if not edition.stages.exists():
+        problems.append(_("段階が1つもありません。"))
+    areas = list(edition.areas.prefetch_related("indicators__levels", "indicators__choices"))
+    if not areas:
+        problems.append(_("取組分野が1つもありません。"))
+    for area in areas:
+        indicators = list(area.indicators.all())
+        if not indicators:
+            problems.append(_("「%(area)s」に指標がありません。") % {"area": area.name})
+        for indicator in indicators:
+            for problem in _indicator_problems(indicator):
+                problems.append(f"{indicator.code}: {problem}")
+    return problems
+
+
+def _indicator_problems(indicator: Indicator) -> list[str]:
+    return weight_problems(Decimal(indicator.weight)) + scale_problems(
+        answer_type=indicator.answer_type,
+        levels=[level.level for level in indicator.levels.all()],
+        choice_scores=[choice.score for choice in indicator.choices.all()],
+        full_score_at=indicator.full_score_at,
+    )
+
+
+@transaction.atomic
+def edition_publish(*, edition: Edition) -> Edition:
+    edition = Edition.objects.select_for_update().get(pk=edition.pk)
+    _ensure_draft(edition)
+    problems = edition_problems(edition)
+    if problems:
+        raise CatalogueError(*problems)
+    edition.status = EditionStatus.PUBLISHED
+    edition.published_at = timezone.now()
+    edition.save(update_fields=["status", "published_at"])
+    return edition
+
+
+@transaction.atomic
+def edition_retire(*, edition: Edition) -> Edition:
+    if edition.status != EditionStatus.PUBLISHED:
+        raise CatalogueError(_("廃止できるのは公開中の版だけです。"))
+    edition.status = EditionStatus.RETIRED
+    edition.save(update_fields=["status"])
+    return edition
+
+
+@transaction.atomic
+def edition_update(*, edition: Edition, **fields) -> Edition:
+    """Title, English title, publication date of the source, source and its URL."""
+    _ensure_draft(edition)
+    allowed = {"title", "title_en", "published_on", "source", "source_url"}
+    for name, value in fields.items():
+        if name not in allowed:
+            raise TypeError(name)
+        setattr(edition, name, value)
+    edition.full_clean()
+    edition.save()
+    return edition
+
+
+@transaction.atomic
+def edition_delete_draft(*, edition: Edition) -> None:
+    _ensure_draft(edition)
+    IndicatorLineage.objects.filter(indicator__edition=edition).delete()
+    edition.indicators.all().delete()
+    edition.delete()
+
+
+# --- areas -------------------------------------------------------------------------
+
+_AREA_FIELDS = {"code", "name", "name_en", "description", "description_en", "source"}
+
+
+@transaction.atomic
+def area_create(*, edition: Edition, **fields) -> PolicyArea:
+    _ensure_draft(edition)
+    last = edition.areas.aggregate(last=Max("order"))["last"] or 0
+    area = PolicyArea(edition=edition, order=last + 1, **_only(fields, _AREA_FIELDS))
+    area.full_clean()
+    area.save()
+    return area
+
+
+@transaction.atomic
+def area_update(*, area: PolicyArea, **fields) -> PolicyArea:
+    _ensure_draft(area.edition)
+    for name, value in _only(fields, _AREA_FIELDS).items():
+        setattr(area, name, value)
+    area.full_clean()
+    area.save()
+    return area
+
+
+@transaction.atomic
+def area_delete(*, area: PolicyArea) -> None:
+    _ensure_draft(area.edition)
+    area.delete()
+
+
+@transaction.atomic
+def area_move(*, area: PolicyArea, offset: int) -> None:
+    """Move an area one place up (offset -1) or down (+1)."""
+    _ensure_draft(area.edition)
+    _move(list(area.edition.areas.order_by("order", "pk")), area, offset)
+
+
+@transaction.atomic
+def indicator_move(*, indicator: Indicator, offset: int) -> None:
+    _ensure_draft(indicator.edition)
+    _move(list(indicator.area.indicators.order_by("order", "pk")), indicator, offset)
+
+
+def _move(siblings: list, item, offset: int) -> None:
+    index = next(i for i, sibling in enumerate(siblings) if sibling.pk == item.pk)
+    target = index + offset
+    if not 0 <= target < len(siblings):
+        return
+    siblings[index], siblings[target] = siblings[target], siblings[index]
+    for order, sibling in enumerate(siblings, start=1):
+        if sibling.order != order:
+            sibling.order = order
+            sibling.save(update_fields=["order"])
+
+
+def _only(fields: dict, allowed: set[str]) -> dict:
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(", ".join(sorted(unknown)))
+    return fields
+
+
+# --- indicators --------------------------------------------------------------------
+
+
+@dataclass
+class LevelData:
+    level: int
+    label: str
+    description: str
+    label_en: str = ""
+    description_en: str = ""
+
+
+@dataclass
+class ChoiceData:
+    code: str
+    label: str
+    score: int
+    label_en: str = ""
+
+
+@dataclass
+class IndicatorData:
+    """Everything an editor sets on an indicator, its rubric or choices included."""
+
+    code: str
+    stage: Stage
+    question: str
+    answer_type: str
+    weight: Decimal = Decimal("1.0")
+    question_en: str = ""
+    help_text: str = ""
+    help_text_en: str = ""
+    unit: str = ""
+    full_score_at: Decimal | None = None
+    municipality_kinds: list[str] = field(default_factory=list)
+    department_kinds: list[str] = field(default_factory=list)
+    source: str = ""
+    source_url: str = ""
+    levels: list[LevelData] = field(default_factory=list)
+    choices: list[ChoiceData] = field(default_factory=list)
+
+
+@transaction.atomic
+def indicator_create(*, area: PolicyArea, data: IndicatorData) -> Indicator:
+    _ensure_draft(area.edition)
+    last = area.indicators.aggregate(last=Max("order"))["last"] or 0
+    indicator = Indicator(edition=area.edition, area=area, order=last + 1)
+    return _indicator_save(indicator, data)
+
+
+@transaction.atomic
+def indicator_update(*, indicator: Indicator, data: IndicatorData) -> Indicator:
+    _ensure_draft(indicator.edition)
+    return _indicator_save(indicator, data)
+
+
+def _indicator_save(indicator: Indicator, data: IndicatorData) -> Indicator:
+    if data.stage.edition_id != indicator.edition_id:
+        raise CatalogueError(_("段階は同じ版のものを選んでください。"))
+    problems = weight_problems(Decimal(data.weight)) + scale_problems(
+        answer_type=data.answer_type,
+        levels=[level.level for level in data.levels],
+        choice_scores=[choice.score for choice in data.choices],
+        full_score_at=data.full_score_at,
+    )
+    if problems:
+        raise CatalogueError(*problems)
+    for name in _INDICATOR_FIELDS.split():
+        if name != "order":
+            setattr(indicator, name, getattr(data, name))
+    indicator.stage = data.stage
+    indicator.full_clean()
+    indicator.save()
+    # The scale is replaced as a whole: what the editor submitted is the rubric.
+    indicator.levels.all().delete()
+    indicator.choices.all().delete()
+    if data.answer_type == "maturity":
+        RubricLevel.objects.bulk_create(
+            RubricLevel(indicator=indicator, **vars(level)) for level in data.levels
+        )
+    if data.answer_type == "choice":
+        Choice.objects.bulk_create(
+            Choice(indicator=indicator, order=order, **vars(choice))
+            for order, choice in enumerate(data.choices, start=1)
+        )
+    return indicator
+
+
+@transaction.atomic
+def indicator_delete(*, indicator: Indicator) -> None:
+    _ensure_draft(indicator.edition)
+    indicator.lineage.all().delete()
+    indicator.delete()
+
+
+@transaction.atomic
+def lineage_set(
+    *, indicator: Indicator, links: list[tuple[str, LineageRelation]]
+) -> list[IndicatorLineage]:
+    """Replace how `indicator` relates to the predecessor edition: (code, relation) pairs.
+
+    No links means the indicator is new in this edition.
+    """
+    edition = indicator.edition
+    _ensure_draft(edition)
+    indicator.lineage.all().delete()
+    if not links:
+        return [
+            IndicatorLineage.objects.create(
+                indicator=indicator, predecessor=None, relation=LineageRelation.NEW
+            )
+        ]
+    if edition.predecessor is None:
+        raise CatalogueError(_("前の版が設定されていないため、対応関係を記録できません。"))
+    by_code = edition.predecessor.indicators.in_bulk([code for code, _ in links], field_name="code")
+    missing = [code for code, _ in links if code not in by_code]
+    if missing:
+        raise CatalogueError(
+            _("前の版（%(version)s）に指標 %(codes)s はありません。")
+            % {"version": edition.predecessor.version, "codes": ", ".join(missing)}
+        )
+    return IndicatorLineage.objects.bulk_create(
+        IndicatorLineage(indicator=indicator, predecessor=by_code[code], relation=relation)
+        for code, relation in links
+    )

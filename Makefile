@@ -6,6 +6,8 @@ VENV := .venv
 VPY := $(VENV)/bin/python
 # A Python >= 3.12 found by scripts/find-python (override with PYTHON=/path/to/python3.x).
 PYTHON ?= $(shell scripts/find-python)
+# Editions in order: each names the one before it as its predecessor.
+DEFAULT_CATALOGUE := frameworks/catalogue/jichitai-dx-2.0.yaml frameworks/catalogue/jichitai-dx-2.3.yaml
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -36,6 +38,7 @@ db: setup
 	@mkdir -p var
 	$(VPY) manage.py migrate --noinput
 	$(VPY) manage.py import_municipalities fixtures/municipalities/municipalities.csv
+	$(VPY) manage.py import_framework --skip-existing $(DEFAULT_CATALOGUE)
 
 demo: db
 	$(VPY) manage.py seed_demo

@@ -367,7 +367,8 @@ def lineage_set(
         ]
     if edition.predecessor is None:
         raise CatalogueError(_("前の版が設定されていないため、対応関係を記録できません。"))
-    by_code = edition.predecessor.indicators.in_bulk([code for code, _ in links], field_name="code")
+    codes = [code for code, _ in links]
+    by_code = {i.code: i for i in edition.predecessor.indicators.filter(code__in=codes)}
     missing = [code for code, _ in links if code not in by_code]
     if missing:
         raise CatalogueError(

@@ -1,6 +1,6 @@
 """Reads of the catalogue for pages, each owning its prefetching."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 
 from frameworks.models import Edition, EditionStatus, Indicator, PolicyArea
 
@@ -32,5 +32,6 @@ def public_editions() -> QuerySet[Edition]:
     return (
         Edition.objects.filter(status__in=[EditionStatus.PUBLISHED, EditionStatus.RETIRED])
         .select_related("framework")
-        .order_by("framework__code", "-published_on", "-version")
+        # Newest source first; an edition without a date last on every database.
+        .order_by("framework__code", F("published_on").desc(nulls_last=True), "-version")
     )

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +33,14 @@ class CatalogueError(Exception):
     def __init__(self, *messages: str):
         super().__init__(" ".join(messages))
         self.messages = list(messages)
+
+
+def _delete(obj) -> None:
+    try:
+        obj.delete()
+    except ProtectedError:
+        # A draft cloned from this one still points at its stages or indicators.
+        raise CatalogueError(_("この項目は他の版から参照されているため削除できません。")) from None
 
 
 def _ensure_draft(edition: Edition) -> None:
@@ -185,9 +193,11 @@ def edition_update(*, edition: Edition, **fields) -> Edition:
 @transaction.atomic
 def edition_delete_draft(*, edition: Edition) -> None:
     _ensure_draft(edition)
+    if edition.successors.exists():
+        raise CatalogueError(_("この項目は他の版から参照されているため削除できません。"))
     IndicatorLineage.objects.filter(indicator__edition=edition).delete()
-    edition.indicators.all().delete()
-    edition.delete()
+    _delete(edition.indicators.all())
+    _delete(edition)
 
 
 # --- areas -------------------------------------------------------------------------
@@ -218,7 +228,7 @@ def area_update(*, area: PolicyArea, **fields) -> PolicyArea:
 @transaction.atomic
 def area_delete(*, area: PolicyArea) -> None:
     _ensure_draft(area.edition)
-    area.delete()
+    _delete(area)
 
 
 @transaction.atomic
@@ -345,7 +355,7 @@ def _indicator_save(indicator: Indicator, data: IndicatorData) -> Indicator:
 def indicator_delete(*, indicator: Indicator) -> None:
     _ensure_draft(indicator.edition)
     indicator.lineage.all().delete()
-    indicator.delete()
+    _delete(indicator)
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import Capability, access_for
+from dxportal.form_data import posted_or_none
 from municipalities.forms import DepartmentEditForm, DepartmentForm
 from municipalities.models import Municipality
 from municipalities.services import (
@@ -19,11 +20,6 @@ def _get_municipality(request, code: str, capability: Capability) -> Municipalit
     municipality = access_for(request.user).get_municipality(code, capability)
     request.municipality = municipality
     return municipality
-
-
-def _posted(request):
-    """The submitted data on POST (even if empty, so the form reports it), else None."""
-    return request.POST if request.method == "POST" else None
 
 
 @login_required
@@ -45,7 +41,7 @@ def overview(request, code: str):
 @require_http_methods(["GET", "POST"])
 def departments(request, code: str):
     municipality = _get_municipality(request, code, Capability.MANAGE_DEPARTMENTS)
-    form = DepartmentForm(_posted(request), municipality=municipality)
+    form = DepartmentForm(posted_or_none(request), municipality=municipality)
     if request.method == "POST" and form.is_valid():
         department = department_create(municipality=municipality, **form.cleaned_data)
         messages.success(request, _("部署「%(name)s」を追加しました。") % {"name": department.name})
@@ -83,7 +79,7 @@ def department_edit(request, code: str, pk: int):
         "is_active": department.is_active,
     }
     form = DepartmentEditForm(
-        _posted(request), municipality=municipality, instance=department, initial=initial
+        posted_or_none(request), municipality=municipality, instance=department, initial=initial
     )
     if request.method == "POST" and form.is_valid():
         department_update(department=department, **form.cleaned_data)

@@ -1,0 +1,48 @@
+"""Template helpers for catalogue pages: English text when there is some, labels for codes."""
+
+from django import template
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from frameworks.models import AnswerType
+from municipalities.models import DepartmentKind, MunicipalityKind
+
+register = template.Library()
+
+
+def localized_text(obj, field: str) -> str:
+    """`obj.<field>_en` when the active language is English and it is filled in, else `obj.<field>`.
+
+    Japanese is the source of every text; English is optional per field.
+    """
+    if (get_language() or "").startswith("en"):
+        english = getattr(obj, f"{field}_en", "")
+        if english:
+            return english
+    return getattr(obj, field)
+
+
+@register.simple_tag
+def localized(obj, field: str) -> str:
+    """`{% localized indicator "question" %}` or `{% localized area "description" as text %}`."""
+    return localized_text(obj, field)
+
+
+def _labels(values, choices) -> list[str]:
+    known = dict(choices)
+    return [str(known.get(value, value)) for value in values]
+
+
+@register.filter
+def municipality_kind_labels(values) -> str:
+    return "、".join(_labels(values, MunicipalityKind.choices)) or _("すべての団体")
+
+
+@register.filter
+def department_kind_labels(values) -> str:
+    return "、".join(_labels(values, DepartmentKind.choices)) or _("DX推進担当部署")
+
+
+@register.filter
+def scoring_rule(answer_type: str) -> str:
+    return AnswerType(answer_type).scoring_rule

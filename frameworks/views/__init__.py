@@ -1,0 +1,1 @@
+"""Catalogue pages: `public` (anyone, published and retired editions) and `editor`."""

@@ -24,17 +24,31 @@ class Capability(StrEnum):
     VIEW_MUNICIPALITY = "view_municipality"  # see a municipality's pages
     MANAGE_DEPARTMENTS = "manage_departments"  # add, rename, reorder, retire departments
     ANSWER_FOR_DEPARTMENT = "answer_for_department"  # answer a department's questionnaire
+    MANAGE_ROUNDS = "manage_rounds"  # open rounds, assign, review, reconcile, remind
+    VIEW_RESULTS = "view_results"  # rounds, progress and results of the municipality
     COMPARE_MUNICIPALITIES = "compare_municipalities"  # see assigned municipalities side by side
     EDIT_CATALOGUE = "edit_catalogue"  # maintain framework editions
     ADMINISTER = "administer"  # Django admin, portal-wide operations
+    OPEN_SURVEY = "open_survey"  # open one round for many municipalities at once
 
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.RESPONDENT: frozenset({Capability.VIEW_MUNICIPALITY, Capability.ANSWER_FOR_DEPARTMENT}),
-    Role.COORDINATOR: frozenset({Capability.VIEW_MUNICIPALITY, Capability.MANAGE_DEPARTMENTS}),
-    Role.CONSULTANT: frozenset({Capability.VIEW_MUNICIPALITY, Capability.COMPARE_MUNICIPALITIES}),
+    Role.COORDINATOR: frozenset(
+        {
+            Capability.VIEW_MUNICIPALITY,
+            Capability.MANAGE_DEPARTMENTS,
+            Capability.MANAGE_ROUNDS,
+            Capability.VIEW_RESULTS,
+        }
+    ),
+    Role.CONSULTANT: frozenset(
+        {Capability.VIEW_MUNICIPALITY, Capability.VIEW_RESULTS, Capability.COMPARE_MUNICIPALITIES}
+    ),
     Role.CATALOGUE_EDITOR: frozenset({Capability.EDIT_CATALOGUE}),
-    Role.SYSTEM_ADMIN: frozenset({Capability.ADMINISTER, Capability.EDIT_CATALOGUE}),
+    Role.SYSTEM_ADMIN: frozenset(
+        {Capability.ADMINISTER, Capability.EDIT_CATALOGUE, Capability.OPEN_SURVEY}
+    ),
 }
 
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "accounts",
     "municipalities",
     "frameworks",
+    "assessments",
     "portal",
 ]
 

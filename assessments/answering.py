@@ -1,0 +1,96 @@
+"""Saving an answer without ever losing someone else's change.
+
+Each save names the version it started from. If the answer moved on in the
+meantime the save is refused as a conflict that carries the other person's
+values, unless it is a retry of exactly what is already stored (idempotent).
+The questionnaire row is locked for the short write, so concurrent saves of
+one questionnaire are serialised on PostgreSQL as on SQLite, and a save can
+never slip in after the questionnaire was submitted.
+"""
+
+from dataclasses import dataclass, fields
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from assessments.answer_values import AnswerValues
+from assessments.models import Answer, AnswerChange, Questionnaire
+
+# Answer fields set from AnswerValues, in display order.
+VALUE_FIELDS = [f.name for f in fields(AnswerValues)]
+
+
+class QuestionnaireLocked(Exception):
+    def __init__(self):
+        super().__init__(
+            _(
+                "この調査票は提出済みのため変更できません。変更が必要な場合はDX推進担当に再開を依頼してください。"
+            )
+        )
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    answer: Answer
+    saved: bool  # False: nothing changed (or an idempotent retry)
+    conflict: bool = False  # True: someone else saved first; `answer` holds their values
+
+
+def answer_values_of(answer: Answer) -> AnswerValues:
+    data = {name: getattr(answer, name) for name in VALUE_FIELDS if name != "choice_code"}
+    data["choice_code"] = answer.choice.code if answer.choice_id else ""
+    data["text"] = answer.text or ""
+    return AnswerValues(**data)
+
+
+def _plain(value) -> object:
+    """JSON-friendly form of a value for the change history."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return str(value)
+
+
+@transaction.atomic
+def answer_save(
+    *,
+    questionnaire: Questionnaire,
+    indicator,
+    values: AnswerValues,
+    base_version: int,
+    user,
+    via: str = "web",
+) -> SaveResult:
+    locked = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+    if locked.is_locked:
+        raise QuestionnaireLocked
+    answer = (
+        Answer.objects.select_for_update()
+        .select_related("choice")
+        .filter(questionnaire=locked, indicator=indicator)
+        .first()
+    ) or Answer(questionnaire=locked, indicator=indicator, version=0)
+
+    current = answer_values_of(answer)
+    if answer.version != base_version:
+        # A retry of a save that did go through, or a real conflict.
+        return SaveResult(answer=answer, saved=False, conflict=current != values)
+
+    changes = {
+        name: [_plain(getattr(current, name)), _plain(getattr(values, name))]
+        for name in VALUE_FIELDS
+        if getattr(current, name) != getattr(values, name)
+    }
+    if not changes:
+        return SaveResult(answer=answer, saved=False)
+
+    for name in VALUE_FIELDS:
+        if name != "choice_code":
+            setattr(answer, name, getattr(values, name))
+    answer.choice = indicator.choices.get(code=values.choice_code) if values.choice_code else None
+    answer.version += 1
+    answer.updated_by = user
+    answer.save()
+    AnswerChange.objects.create(
+        answer=answer, version=answer.version, changed_by=user, changes=changes, via=via
+    )
+    return SaveResult(answer=answer, saved=True)

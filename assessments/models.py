@@ -1,0 +1,281 @@
+"""Assessment rounds, department questionnaires and their answers.
+
+A Round is one municipality's assessment in one fiscal year against one
+published catalogue edition. Indicators are assigned to departments
+(Assignment); each department answers its own Questionnaire. Answers carry
+a version so that two people never overwrite each other silently; every
+change is kept in AnswerChange. Where several departments answer the same
+indicator, the coordinator's Consolidation says which answer is the
+municipality's (the owner department's by default).
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from frameworks.models import Choice, Edition, Indicator
+from municipalities.models import Department, Municipality
+
+
+class Survey(models.Model):
+    """A national or prefectural survey: one round per municipality, opened at once."""
+
+    name = models.CharField(_("名称"), max_length=120)
+    fiscal_year = models.PositiveSmallIntegerField(_("年度（西暦）"))
+    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("一斉調査")
+        verbose_name_plural = _("一斉調査")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoundStatus(models.TextChoices):
+    OPEN = "open", _("実施中")
+    CLOSED = "closed", _("締切済み")
+
+
+class Round(models.Model):
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="rounds")
+    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="rounds")
+    fiscal_year = models.PositiveSmallIntegerField(_("年度（西暦）"))
+    opens_on = models.DateField(_("回答開始日"))
+    closes_on = models.DateField(_("回答締切日"))
+    status = models.CharField(
+        _("状態"), max_length=8, choices=RoundStatus.choices, default=RoundStatus.OPEN
+    )
+    survey = models.ForeignKey(
+        Survey, on_delete=models.PROTECT, related_name="rounds", null=True, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["municipality", "-fiscal_year"]
+        verbose_name = _("評価ラウンド")
+        verbose_name_plural = _("評価ラウンド")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "fiscal_year"], name="round_one_per_fiscal_year"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(closes_on__gte=models.F("opens_on")), name="round_dates_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} {self.fiscal_year}年度"
+
+
+class Assignment(models.Model):
+    """An indicator a department answers in a round; one department per indicator owns it."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="assignments")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="assignments")
+    is_owner = models.BooleanField(_("主担当"), default=False)
+
+    class Meta:
+        verbose_name = _("指標の割当")
+        verbose_name_plural = _("指標の割当")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "indicator", "department"], name="assignment_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["round", "indicator"],
+                condition=models.Q(is_owner=True),
+                name="assignment_one_owner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} → {self.department}"
+
+
+class QuestionnaireStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("回答中")
+    SUBMITTED = "submitted", _("提出済み")
+    APPROVED = "approved", _("承認済み")
+    RETURNED = "returned", _("差戻し")
+
+
+class Questionnaire(models.Model):
+    """One department's answers in one round."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="questionnaires")
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="questionnaires"
+    )
+    status = models.CharField(
+        _("状態"),
+        max_length=12,
+        choices=QuestionnaireStatus.choices,
+        default=QuestionnaireStatus.IN_PROGRESS,
+    )
+    review_comment = models.TextField(_("DX推進担当からのコメント"), blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["round", "department__sort_order"]
+        verbose_name = _("調査票")
+        verbose_name_plural = _("調査票")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "department"], name="questionnaire_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} {self.department}"
+
+    @property
+    def is_locked(self) -> bool:
+        """Submitted and approved questionnaires are read-only."""
+        return self.status in {QuestionnaireStatus.SUBMITTED, QuestionnaireStatus.APPROVED}
+
+
+class QuestionnaireEventKind(models.TextChoices):
+    SUBMITTED = "submitted", _("提出")
+    APPROVED = "approved", _("承認")
+    RETURNED = "returned", _("差戻し")
+    REOPENED = "reopened", _("再開")
+
+
+class QuestionnaireEvent(models.Model):
+    """Submission, review and reopening, with who and when (append-only)."""
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(max_length=12, choices=QuestionnaireEventKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    comment = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["questionnaire", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Answer(models.Model):
+    """A department's answer to one indicator. Which value field is used depends on the answer type.
+
+    `version` rises by one with every saved change; a save names the version it
+    started from and is refused as a conflict when someone saved in between.
+    """
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="answers"
+    )
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    level = models.PositiveSmallIntegerField(_("現在値"), null=True, blank=True)
+    target_level = models.PositiveSmallIntegerField(_("目標値"), null=True, blank=True)
+    yes = models.BooleanField(_("はい／いいえ"), null=True, blank=True)
+    number = models.DecimalField(_("数値"), max_digits=12, decimal_places=2, null=True, blank=True)
+    choice = models.ForeignKey(
+        Choice, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    text = models.TextField(_("記述"), blank=True)
+    not_applicable = models.BooleanField(_("該当しない"), default=False)
+    not_applicable_reason = models.TextField(_("該当しない理由"), blank=True)
+    comment = models.TextField(_("コメント"), blank=True)
+    evidence_url = models.URLField(_("根拠資料のURL"), blank=True, max_length=500)
+    version = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("回答")
+        verbose_name_plural = _("回答")
+        constraints = [
+            models.UniqueConstraint(fields=["questionnaire", "indicator"], name="answer_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} v{self.version}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.not_applicable or any(
+            value not in (None, "")
+            for value in (self.level, self.yes, self.number, self.choice_id, self.text)
+        )
+
+
+class AnswerChange(models.Model):
+    """One saved change of an answer: the fields that changed, old → new (append-only)."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="changes")
+    version = models.PositiveIntegerField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    changes = models.JSONField(help_text="{field: [old, new]}")
+    via = models.CharField(max_length=12, default="web", help_text="web / excel")
+
+    class Meta:
+        ordering = ["answer", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["answer", "version"], name="answer_change_version_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.version}: {', '.join(self.changes)}"
+
+
+def _evidence_path(instance, filename: str) -> str:
+    # A random name: the uploader's file name is kept in original_name only.
+    return f"evidence/{uuid.uuid4().hex}"
+
+
+class EvidenceFile(models.Model):
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to=_evidence_path)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Consolidation(models.Model):
+    """The municipality's answer to an indicator, chosen by the coordinator among the departments'."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="consolidations")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    answer = models.ForeignKey(Answer, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(_("判断の理由"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "indicator"], name="consolidation_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code}: {self.answer}"

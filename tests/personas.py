@@ -48,7 +48,7 @@ PERSONA_NAMES = [
 def make_personas() -> Personas:
     a, b, c = (MunicipalityFactory() for _ in range(3))
     department_a = DepartmentFactory(municipality=a, name="DX推進課")
-    other_department_a = DepartmentFactory(municipality=a, name="税務課")
+    other_department_a = DepartmentFactory(municipality=a, name="税務課", kind="taxation")
     department_c = DepartmentFactory(municipality=c, name="DX推進課")
 
     def member(role, municipality=None, department=None, user=None):

@@ -1,0 +1,32 @@
+import datetime
+
+import pytest
+
+from assessments.models import Questionnaire
+from assessments.rounds import round_open
+from tests.frameworks.factories import make_edition
+
+
+@pytest.fixture
+def open_round(personas):
+    """Municipality A's open round on a small published edition.
+
+    Every indicator goes to department_a (DX推進課, kind dx_promotion) except
+    CNT-01, which names general_affairs first; A has no such department, so
+    it falls to the DX office as well.
+    """
+    edition = make_edition(indicators=6, areas=2)
+    return round_open(
+        municipality=personas.municipality_a,
+        edition=edition,
+        fiscal_year=2026,
+        opens_on=datetime.date(2026, 6, 1),
+        closes_on=datetime.date(2026, 9, 30),
+        user=personas.coordinator_a,
+    )
+
+
+@pytest.fixture
+def questionnaire(open_round, personas) -> Questionnaire:
+    """Department A's questionnaire, answered by personas.respondent_a."""
+    return open_round.questionnaires.get(department=personas.department_a)

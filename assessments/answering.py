@@ -64,7 +64,7 @@ def answer_save(
     if locked.is_locked:
         raise QuestionnaireLocked
     answer = (
-        Answer.objects.select_for_update()
+        Answer.objects.select_for_update(of=("self",))
         .select_related("choice")
         .filter(questionnaire=locked, indicator=indicator)
         .first()

@@ -7,13 +7,11 @@ from assessments.rounds import round_open
 from tests.frameworks.factories import make_edition
 
 
-@pytest.fixture
-def open_round(personas):
+def make_open_round(personas):
     """Municipality A's open round on a small published edition.
 
-    Every indicator goes to department_a (DX推進課, kind dx_promotion) except
-    CNT-01, which names general_affairs first; A has no such department, so
-    it falls to the DX office as well.
+    Every indicator goes to department_a (DX推進課, kind dx_promotion);
+    CNT-01 applies to towns and villages only and A is a city, so it is left out.
     """
     edition = make_edition(indicators=6, areas=2)
     return round_open(
@@ -24,6 +22,11 @@ def open_round(personas):
         closes_on=datetime.date(2026, 9, 30),
         user=personas.coordinator_a,
     )
+
+
+@pytest.fixture
+def open_round(personas):
+    return make_open_round(personas)
 
 
 @pytest.fixture

@@ -152,7 +152,11 @@ def parse_answer(spec: IndicatorSpec, raw: dict[str, object]) -> Parsed:
     elif kind == "text":
         values["text"] = str(raw.get("text") or "").strip()
 
-    not_applicable = _yes_no(normalise(raw.get("not_applicable"))) or False
+    try:
+        not_applicable = _yes_no(normalise(raw.get("not_applicable"))) or False
+    except ValueError as problem:
+        errors["not_applicable"] = str(problem)
+        not_applicable = False
     reason = str(raw.get("not_applicable_reason") or "").strip()
     if not_applicable and not reason:
         errors["not_applicable_reason"] = _("「該当しない」とする理由を入力してください。")

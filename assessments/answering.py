@@ -14,16 +14,19 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from assessments.answer_values import AnswerValues
-from assessments.models import Answer, AnswerChange, Questionnaire
+from assessments.models import Answer, AnswerChange, Questionnaire, RoundStatus
 
 # Answer fields set from AnswerValues, in display order.
 VALUE_FIELDS = [f.name for f in fields(AnswerValues)]
 
 
 class QuestionnaireLocked(Exception):
-    def __init__(self):
+    """Answers may not change: submitted/approved, or the round is closed."""
+
+    def __init__(self, message: str | None = None):
         super().__init__(
-            _(
+            message
+            or _(
                 "この調査票は提出済みのため変更できません。変更が必要な場合はDX推進担当に再開を依頼してください。"
             )
         )
@@ -60,9 +63,15 @@ def answer_save(
     user,
     via: str = "web",
 ) -> SaveResult:
-    locked = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+    locked = (
+        Questionnaire.objects.select_for_update(of=("self",))
+        .select_related("round")
+        .get(pk=questionnaire.pk)
+    )
     if locked.is_locked:
         raise QuestionnaireLocked
+    if locked.round.status != RoundStatus.OPEN:
+        raise QuestionnaireLocked(_("この評価ラウンドは締め切られたため、回答は変更できません。"))
     answer = (
         Answer.objects.select_for_update(of=("self",))
         .select_related("choice")

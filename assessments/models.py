@@ -111,6 +111,14 @@ class QuestionnaireStatus(models.TextChoices):
     RETURNED = "returned", _("差戻し")
 
 
+# A department has done its part: read-only until a coordinator reopens it.
+DONE_STATUSES = (QuestionnaireStatus.SUBMITTED, QuestionnaireStatus.APPROVED)
+
+
+def is_overdue(*, closes_on, status: str, today) -> bool:
+    return today > closes_on and status not in DONE_STATUSES
+
+
 class Questionnaire(models.Model):
     """One department's answers in one round."""
 
@@ -141,7 +149,7 @@ class Questionnaire(models.Model):
     @property
     def is_locked(self) -> bool:
         """Submitted and approved questionnaires are read-only."""
-        return self.status in {QuestionnaireStatus.SUBMITTED, QuestionnaireStatus.APPROVED}
+        return self.status in DONE_STATUSES
 
 
 class QuestionnaireEventKind(models.TextChoices):
@@ -167,6 +175,19 @@ class QuestionnaireEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class AnswerQuerySet(models.QuerySet):
+    def answered(self):
+        """Answer.is_answered, as a filter."""
+        return self.filter(
+            models.Q(not_applicable=True)
+            | models.Q(level__isnull=False)
+            | models.Q(yes__isnull=False)
+            | models.Q(number__isnull=False)
+            | models.Q(choice__isnull=False)
+            | ~models.Q(text="")
+        )
 
 
 class Answer(models.Model):
@@ -197,6 +218,8 @@ class Answer(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AnswerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("回答")

@@ -216,6 +216,8 @@ else:
             },
         }
     }
+# Where the portal is reached, for links in e-mails sent outside a request (reminders).
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000" if DEVELOPMENT else "")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "dxportal@localhost")
 
 # --- Security headers --------------------------------------------------------

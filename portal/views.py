@@ -1,6 +1,7 @@
 from django.shortcuts import render
 
 from accounts.access import Capability, access_for
+from assessments.my_work import my_questionnaires
 
 
 def home(request):
@@ -13,5 +14,6 @@ def home(request):
             "municipalities": access.municipalities().order_by("code"),
             "can_edit_catalogue": access.has_global(Capability.EDIT_CATALOGUE),
             "is_system_admin": access.is_system_admin,
+            "my_questionnaires": my_questionnaires(request.user),
         }
     return render(request, "portal/home.html", context)

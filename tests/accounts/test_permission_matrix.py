@@ -7,10 +7,16 @@ anonymous, respondent_a, coordinator_a, consultant (A and B), respondent_c,
 coordinator_c, catalogue_editor, admin.
 """
 
+import datetime
+
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from assessments.models import Answer, EvidenceFile, Questionnaire
+from assessments.rounds import round_open
 from frameworks.models import EditionStatus
+from tests.factories import DepartmentFactory
 from tests.frameworks.factories import make_edition
 from tests.personas import PERSONA_NAMES, Personas
 
@@ -59,11 +65,208 @@ def _draft_indicator(p: Personas, tenant: str) -> dict:
     return {"indicator_id": make_edition(status=EditionStatus.DRAFT).indicators.first().pk}
 
 
+# Assessment rounds belong to a municipality (tenant a or c). Every indicator
+# is answered by the DX office and the tax office, so reconciliation has
+# something to compare.
+def _round(p: Personas, tenant: str):
+    municipality = p.municipality_a if tenant == "a" else p.municipality_c
+    if tenant == "c":
+        DepartmentFactory(municipality=municipality, name="税務課", kind="taxation")
+    edition = make_edition(indicators=2, areas=1)
+    edition.indicators.update(department_kinds=["dx_promotion", "taxation"])
+    return round_open(
+        municipality=municipality,
+        edition=edition,
+        fiscal_year=2026,
+        opens_on=datetime.date(2026, 6, 1),
+        closes_on=datetime.date(2026, 9, 30),
+        user=p.coordinator_a if tenant == "a" else p.coordinator_c,
+    )
+
+
+def _round_page(p: Personas, tenant: str) -> dict:
+    round_ = _round(p, tenant)
+    return {"code": round_.municipality.code, "round_id": round_.pk}
+
+
+def _round_questionnaire(p: Personas, tenant: str) -> dict:
+    round_ = _round(p, tenant)
+    questionnaire = round_.questionnaires.get(department__kind="dx_promotion")
+    return {
+        "code": round_.municipality.code,
+        "round_id": round_.pk,
+        "questionnaire_id": questionnaire.pk,
+    }
+
+
+def _round_indicator(p: Personas, tenant: str) -> dict:
+    round_ = _round(p, tenant)
+    return {"code": round_.municipality.code, "round_id": round_.pk, "indicator_code": "STD-01"}
+
+
+def _questionnaire(p: Personas, tenant: str) -> dict:
+    """The DX office's questionnaire: respondent_a's (tenant a) or respondent_c's (c)."""
+    round_ = _round(p, tenant)
+    return {"questionnaire_id": round_.questionnaires.get(department__kind="dx_promotion").pk}
+
+
+def _questionnaire_area(p: Personas, tenant: str) -> dict:
+    return {**_questionnaire(p, tenant), "area_code": "area-1"}
+
+
+def _questionnaire_indicator(p: Personas, tenant: str) -> dict:
+    return {**_questionnaire(p, tenant), "indicator_code": "STD-01"}
+
+
+def _evidence(p: Personas, tenant: str) -> dict:
+    kwargs = _questionnaire(p, tenant)
+    questionnaire = Questionnaire.objects.get(pk=kwargs["questionnaire_id"])
+    answer = Answer.objects.create(
+        questionnaire=questionnaire,
+        indicator=questionnaire.round.edition.indicators.get(code="STD-01"),
+    )
+    evidence = EvidenceFile(
+        answer=answer,
+        original_name="根拠.pdf",
+        content_type="application/pdf",
+        size=9,
+        uploaded_by=p.respondent_a,
+    )
+    evidence.file.save("upload", ContentFile(b"%PDF-1.4\n"), save=True)
+    return {**kwargs, "file_id": evidence.pk}
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
 LOGIN = "302"  # anonymous users are sent to the sign-in page
+NOT_ALLOWED = f"{LOGIN} 405 405 405 405 405 405 405"  # wrong method, for all signed in
+
+
+def _coordinators(status: str) -> dict:
+    """Only the municipality's coordinator; everyone else signed in gets 404."""
+    return {
+        "a": f"{LOGIN} 404 {status} 404 404 404 404 404",
+        "c": f"{LOGIN} 404 404 404 404 {status} 404 404",
+    }
+
+
+def _results_viewers(status: str) -> dict:
+    """The coordinator and (for A) the consultant; everyone else signed in gets 404."""
+    return {
+        "a": f"{LOGIN} 404 {status} {status} 404 404 404 404",
+        "c": f"{LOGIN} 404 404 404 404 {status} 404 404",
+    }
+
+
+def _respondents(status: str) -> dict:
+    """Only the respondent of the department; everyone else signed in gets 404."""
+    return {
+        "a": f"{LOGIN} {status} 404 404 404 404 404 404",
+        "c": f"{LOGIN} 404 404 404 {status} 404 404 404",
+    }
+
+
+def _questionnaire_viewers(status: str) -> dict:
+    """The department's respondent, and the municipality's coordinator and consultant."""
+    return {
+        "a": f"{LOGIN} {status} {status} {status} 404 404 404 404",
+        "c": f"{LOGIN} 404 404 404 {status} {status} 404 404",
+    }
+
+
+BOTH_NOT_ALLOWED = {"a": NOT_ALLOWED, "c": NOT_ALLOWED}
 EDITORS_ONLY = f"{LOGIN} 403 403 403 403 403"  # then catalogue_editor, admin
 
 # url name: (kwargs builder or None, {method: {tenant: statuses}})
 EXPECTED = {
+    "rounds:index": (
+        _code,
+        {"GET": _results_viewers("200"), "POST": BOTH_NOT_ALLOWED},
+    ),
+    "rounds:new": (_code, {"GET": _coordinators("200"), "POST": _coordinators("400")}),
+    "rounds:detail": (
+        _round_page,
+        {"GET": _results_viewers("200"), "POST": BOTH_NOT_ALLOWED},
+    ),
+    "rounds:remind": (_round_page, {"GET": BOTH_NOT_ALLOWED, "POST": _coordinators("302")}),
+    "rounds:close": (_round_page, {"GET": _coordinators("200"), "POST": _coordinators("302")}),
+    "rounds:assignments": (
+        _round_page,
+        {"GET": _coordinators("200"), "POST": BOTH_NOT_ALLOWED},
+    ),
+    "rounds:assignment_edit": (
+        _round_indicator,
+        {"GET": _coordinators("200"), "POST": _coordinators("400")},
+    ),
+    "rounds:review": (
+        _round_questionnaire,
+        {"GET": _results_viewers("200"), "POST": _coordinators("400")},
+    ),
+    "rounds:reconciliation": (
+        _round_page,
+        {"GET": _results_viewers("200"), "POST": BOTH_NOT_ALLOWED},
+    ),
+    "rounds:reconciliation_item": (
+        _round_indicator,
+        # An empty choice keeps the owner's answer: the coordinator is sent back.
+        {"GET": _results_viewers("200"), "POST": _coordinators("302")},
+    ),
+    "rounds:survey_new": (
+        None,
+        {
+            "GET": {"-": f"{LOGIN} 403 403 403 403 403 403 200"},
+            "POST": {"-": f"{LOGIN} 403 403 403 403 403 403 400"},
+        },
+    ),
+    "questionnaires:mine": (
+        None,
+        {
+            "GET": {"-": f"{LOGIN} 200 200 200 200 200 200 200"},
+            "POST": {"-": NOT_ALLOWED},
+        },
+    ),
+    "questionnaires:detail": (
+        _questionnaire,
+        {"GET": _questionnaire_viewers("200"), "POST": BOTH_NOT_ALLOWED},
+    ),
+    "questionnaires:area": (
+        _questionnaire_area,
+        {"GET": _questionnaire_viewers("200"), "POST": BOTH_NOT_ALLOWED},
+    ),
+    "questionnaires:history": (
+        _questionnaire,
+        {"GET": _questionnaire_viewers("200"), "POST": BOTH_NOT_ALLOWED},
+    ),
+    "questionnaires:evidence_download": (
+        _evidence,
+        {"GET": _questionnaire_viewers("200"), "POST": BOTH_NOT_ALLOWED},
+    ),
+    "questionnaires:submit": (
+        _questionnaire,
+        # An empty submission of an unanswered questionnaire is refused with the list.
+        {"GET": _respondents("200"), "POST": _respondents("400")},
+    ),
+    "questionnaires:answer_save": (
+        _questionnaire_indicator,
+        {"GET": BOTH_NOT_ALLOWED, "POST": _respondents("400")},
+    ),
+    "questionnaires:evidence_upload": (
+        _questionnaire_indicator,
+        {"GET": BOTH_NOT_ALLOWED, "POST": _respondents("400")},
+    ),
+    "questionnaires:evidence_delete": (
+        _evidence,
+        {"GET": BOTH_NOT_ALLOWED, "POST": _respondents("302")},
+    ),
+    "workbooks:download": (
+        _questionnaire,
+        {"GET": _questionnaire_viewers("200"), "POST": BOTH_NOT_ALLOWED},
+    ),
+    "workbooks:upload": (_questionnaire, {"GET": _respondents("200"), "POST": _respondents("400")}),
+    "workbooks:apply": (_questionnaire, {"GET": BOTH_NOT_ALLOWED, "POST": _respondents("400")}),
     "portal:home": (None, {"GET": {"-": "200 200 200 200 200 200 200 200"}}),
     "accounts:login": (
         None,
@@ -217,6 +420,8 @@ def test_permission_matrix(client, personas, name, method, tenant, persona, stat
     if user is not None:
         client.force_login(user)
     response = client.generic(method, url)
+    response.close()  # file downloads stream from an open file
     assert response.status_code == status, f"{persona} {method} {url}"
-    if status == 302 and user is None and name.startswith(("municipalities:", "frameworks:editor")):
+    protected = ("municipalities:", "frameworks:editor", "rounds:", "questionnaires:", "workbooks:")
+    if status == 302 and user is None and name.startswith(protected):
         assert response["Location"].startswith(reverse("accounts:login"))

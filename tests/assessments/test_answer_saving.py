@@ -110,3 +110,11 @@ def test_concurrent_saves_on_postgresql(same_indicator, django_db_blocker):
         assert all(r.saved for r in results)
         assert sorted(Answer.objects.values_list("level", flat=True)) == [1, 2]
     assert AnswerChange.objects.count() == (1 if same_indicator else 2)
+
+
+def test_closed_round_refuses_saves(questionnaire, indicator, personas):
+    questionnaire.round.status = "closed"
+    questionnaire.round.save()
+    with pytest.raises(QuestionnaireLocked, match="締め切られた"):
+        _save(questionnaire, indicator, personas.respondent_a, 0, level=2)
+    assert not Answer.objects.exists()

@@ -1,0 +1,349 @@
+"""What the DX coordinator does with a round: assign, review, reconcile, close.
+
+Every service checks the acting user's capability itself, so a view that
+forgot its scoping helper still cannot approve or reopen anything. The
+review services record a QuestionnaireEvent (who, when, comment), which is
+the audit trail the respondent and the coordinator both see.
+
+A closed round is finished for respondents: nothing can be handed back to
+them (return, reopen) and assignments are frozen. Approving what was
+submitted before the close, and choosing the municipality's answer, stay
+possible.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.access import Capability, access_for
+from assessments.models import (
+    Answer,
+    Assignment,
+    Consolidation,
+    Questionnaire,
+    QuestionnaireEvent,
+    QuestionnaireEventKind,
+    QuestionnaireStatus,
+    Round,
+    RoundStatus,
+    Survey,
+)
+from assessments.rounds import RoundError, round_open
+from frameworks.models import Edition, EditionStatus, Indicator
+from municipalities.models import Department, Municipality
+
+
+class CoordinationError(Exception):
+    pass
+
+
+def _require(user, capability: Capability, municipality: Municipality) -> None:
+    if not access_for(user).can(capability, municipality):
+        raise PermissionDenied
+
+
+def _require_open(round_: Round) -> None:
+    if round_.status != RoundStatus.OPEN:
+        raise CoordinationError(_("このラウンドは締め切られています。"))
+
+
+# --- rounds --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def round_close(*, round: Round, user) -> Round:
+    _require(user, Capability.MANAGE_ROUNDS, round.municipality)
+    locked = Round.objects.select_for_update().get(pk=round.pk)
+    _require_open(locked)
+    round.status = locked.status = RoundStatus.CLOSED
+    round.closed_at = locked.closed_at = timezone.now()
+    locked.full_clean()
+    locked.save(update_fields=["status", "closed_at"])
+    return round
+
+
+# --- assignments ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AssignmentChange:
+    added: list[Department]
+    removed: list[Department]
+    owner: Department
+    questionnaires_created: list[Questionnaire]
+
+
+@transaction.atomic
+def assignment_set(
+    *,
+    round: Round,
+    indicator: Indicator,
+    departments: list[Department],
+    owner: Department,
+    user,
+) -> AssignmentChange:
+    """Make `departments` the ones answering `indicator`, with `owner` the owner.
+
+    Departments newly involved in the round get a questionnaire. A department
+    that already answered the indicator cannot be removed (its answer would
+    be lost from view), nor can the indicator be added to a questionnaire
+    that is submitted or approved (reopen it first).
+    """
+    _require(user, Capability.MANAGE_ROUNDS, round.municipality)
+    locked_round = Round.objects.select_for_update().get(pk=round.pk)
+    _require_open(locked_round)
+    if indicator.edition_id != round.edition_id:
+        raise CoordinationError(_("この指標はラウンドの版に含まれていません。"))
+    wanted = {d.pk: d for d in departments}
+    if not wanted:
+        raise CoordinationError(_("回答する部署を1つ以上選んでください。"))
+    if owner.pk not in wanted:
+        raise CoordinationError(_("主担当の部署は回答する部署の中から選んでください。"))
+    if any(d.municipality_id != round.municipality_id for d in wanted.values()):
+        raise CoordinationError(_("部署は同じ団体のものを選んでください。"))
+
+    current = {
+        a.department_id: a
+        for a in Assignment.objects.filter(round=round, indicator=indicator).select_related(
+            "department"
+        )
+    }
+    removed = [a.department for pk, a in current.items() if pk not in wanted]
+    added = [d for pk, d in wanted.items() if pk not in current]
+    if any(not d.is_active for d in added):
+        raise CoordinationError(_("使用停止中の部署には割り当てられません。"))
+
+    questionnaires = {
+        q.department_id: q
+        for q in Questionnaire.objects.select_for_update().filter(
+            round=round, department_id__in=[*wanted, *current]
+        )
+    }
+    answered = set(
+        Answer.objects.filter(
+            questionnaire__round=round,
+            indicator=indicator,
+            questionnaire__department__in=[d.pk for d in removed],
+        ).values_list("questionnaire__department__name", flat=True)
+    )
+    if answered:
+        raise CoordinationError(
+            _("%(departments)sはこの指標にすでに回答しているため、割当から外せません。")
+            % {"departments": "、".join(sorted(answered))}
+        )
+    locked = [d.name for d in added if d.pk in questionnaires and questionnaires[d.pk].is_locked]
+    if locked:
+        raise CoordinationError(
+            _("%(departments)sの調査票は提出済みです。先に調査票を再開してください。")
+            % {"departments": "、".join(locked)}
+        )
+
+    Assignment.objects.filter(
+        round=round, indicator=indicator, department__in=[d.pk for d in removed]
+    ).delete()
+    # The owner flag moves in two steps: the partial unique constraint allows one owner.
+    Assignment.objects.filter(round=round, indicator=indicator).exclude(department=owner).update(
+        is_owner=False
+    )
+    Assignment.objects.bulk_create(
+        Assignment(round=round, indicator=indicator, department=d, is_owner=False) for d in added
+    )
+    Assignment.objects.filter(round=round, indicator=indicator, department=owner).update(
+        is_owner=True
+    )
+
+    created = Questionnaire.objects.bulk_create(
+        Questionnaire(round=round, department=d) for d in added if d.pk not in questionnaires
+    )
+    # A department left with nothing to answer and nothing answered drops out of the round.
+    for department in removed:
+        questionnaire = questionnaires.get(department.pk)
+        if (
+            questionnaire is not None
+            and not Assignment.objects.filter(round=round, department=department).exists()
+            and not questionnaire.answers.exists()
+            and not questionnaire.events.exists()
+        ):
+            questionnaire.delete()
+    return AssignmentChange(
+        added=added, removed=removed, owner=owner, questionnaires_created=created
+    )
+
+
+# --- review --------------------------------------------------------------------------
+
+
+def _review(
+    *,
+    questionnaire: Questionnaire,
+    user,
+    allowed_from: set[str],
+    to: QuestionnaireStatus,
+    kind: QuestionnaireEventKind,
+    comment: str,
+    needs_open_round: bool,
+    refusal: str,
+) -> QuestionnaireEvent:
+    _require(user, Capability.MANAGE_ROUNDS, questionnaire.round.municipality)
+    locked = (
+        Questionnaire.objects.select_for_update().select_related("round").get(pk=questionnaire.pk)
+    )
+    if needs_open_round:
+        _require_open(locked.round)
+    if locked.status not in allowed_from:
+        raise CoordinationError(refusal)
+    locked.status = to
+    locked.review_comment = comment
+    locked.full_clean()
+    locked.save(update_fields=["status", "review_comment"])
+    questionnaire.status, questionnaire.review_comment = locked.status, locked.review_comment
+    return QuestionnaireEvent.objects.create(
+        questionnaire=locked, kind=kind, actor=user, comment=comment
+    )
+
+
+@transaction.atomic
+def questionnaire_approve(
+    *, questionnaire: Questionnaire, user, comment: str = ""
+) -> QuestionnaireEvent:
+    return _review(
+        questionnaire=questionnaire,
+        user=user,
+        allowed_from={QuestionnaireStatus.SUBMITTED},
+        to=QuestionnaireStatus.APPROVED,
+        kind=QuestionnaireEventKind.APPROVED,
+        comment=comment.strip(),
+        needs_open_round=False,
+        refusal=_("提出済みの調査票だけを承認できます。"),
+    )
+
+
+@transaction.atomic
+def questionnaire_return(*, questionnaire: Questionnaire, user, comment: str) -> QuestionnaireEvent:
+    """Send a submitted questionnaire back to the department; the comment says what to fix."""
+    comment = comment.strip()
+    if not comment:
+        raise CoordinationError(_("差戻しの理由を入力してください。"))
+    return _review(
+        questionnaire=questionnaire,
+        user=user,
+        allowed_from={QuestionnaireStatus.SUBMITTED},
+        to=QuestionnaireStatus.RETURNED,
+        kind=QuestionnaireEventKind.RETURNED,
+        comment=comment,
+        needs_open_round=True,
+        refusal=_("提出済みの調査票だけを差し戻せます。"),
+    )
+
+
+@transaction.atomic
+def questionnaire_reopen(
+    *, questionnaire: Questionnaire, user, comment: str = ""
+) -> QuestionnaireEvent:
+    """Make a submitted or approved questionnaire editable again (an audited coordinator action)."""
+    return _review(
+        questionnaire=questionnaire,
+        user=user,
+        allowed_from={QuestionnaireStatus.SUBMITTED, QuestionnaireStatus.APPROVED},
+        to=QuestionnaireStatus.IN_PROGRESS,
+        kind=QuestionnaireEventKind.REOPENED,
+        comment=comment.strip(),
+        needs_open_round=True,
+        refusal=_("提出済みまたは承認済みの調査票だけを再開できます。"),
+    )
+
+
+# --- consolidation -------------------------------------------------------------------
+
+
+@transaction.atomic
+def consolidation_set(
+    *, round: Round, indicator: Indicator, answer: Answer, note: str, user
+) -> Consolidation:
+    """Record which department's answer is the municipality's answer to `indicator`.
+
+    Choosing another department than the owner needs a reason.
+    """
+    _require(user, Capability.MANAGE_ROUNDS, round.municipality)
+    if answer.indicator_id != indicator.pk or answer.questionnaire.round_id != round.pk:
+        raise CoordinationError(_("このラウンドのこの指標への回答を選んでください。"))
+    note = note.strip()
+    is_owner = Assignment.objects.filter(
+        round=round,
+        indicator=indicator,
+        department_id=answer.questionnaire.department_id,
+        is_owner=True,
+    ).exists()
+    if not is_owner and not note:
+        raise CoordinationError(_("主担当以外の部署の回答を選ぶときは、理由を入力してください。"))
+    consolidation = Consolidation.objects.filter(round=round, indicator=indicator).first()
+    if consolidation is None:
+        consolidation = Consolidation(round=round, indicator=indicator)
+    consolidation.answer = answer
+    consolidation.note = note
+    consolidation.decided_by = user
+    consolidation.full_clean()
+    consolidation.save()
+    return consolidation
+
+
+# --- surveys -------------------------------------------------------------------------
+
+
+@dataclass
+class SurveyResult:
+    survey: Survey | None
+    created: list[Round] = field(default_factory=list)
+    skipped: list[tuple[Municipality, str]] = field(default_factory=list)
+
+
+@transaction.atomic
+def survey_open(
+    *,
+    name: str,
+    municipalities: list[Municipality],
+    edition: Edition,
+    fiscal_year: int,
+    opens_on: datetime.date,
+    closes_on: datetime.date,
+    user,
+) -> SurveyResult:
+    """Open one round per municipality; a municipality that cannot have one is skipped, with why.
+
+    Problems that would stop every round (the edition, the dates) refuse the
+    whole survey. When no round could be opened, no survey is kept.
+    """
+    if not access_for(user).has_global(Capability.OPEN_SURVEY):
+        raise PermissionDenied
+    if edition.status != EditionStatus.PUBLISHED:
+        raise CoordinationError(_("公開中の版を選んでください。"))
+    if closes_on < opens_on:
+        raise CoordinationError(_("締切日は開始日以降にしてください。"))
+    survey = Survey(name=name, fiscal_year=fiscal_year, edition=edition, created_by=user)
+    survey.full_clean()
+    survey.save()
+    result = SurveyResult(survey=survey)
+    for municipality in municipalities:
+        try:
+            # round_open is atomic itself: a refused municipality rolls back to its savepoint.
+            round_ = round_open(
+                municipality=municipality,
+                edition=edition,
+                fiscal_year=fiscal_year,
+                opens_on=opens_on,
+                closes_on=closes_on,
+                user=user,
+                survey=survey,
+            )
+        except RoundError as error:
+            result.skipped.append((municipality, str(error)))
+        else:
+            result.created.append(round_)
+    if not result.created:
+        survey.delete()
+        result.survey = None
+    return result

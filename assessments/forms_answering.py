@@ -1,0 +1,294 @@
+"""The answer form for one indicator, and answer values in words.
+
+`AnswerForm` validates and converts only: the posted strings go through
+`parse_answer` (full-width digits allowed, messages per field) and come out
+as AnswerValues plus the version the person started from. It also carries
+what the template needs to draw the controls (options with their checked
+state, ids for labels and error messages) so that the template stays free
+of logic.
+"""
+
+from dataclasses import dataclass, fields
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from assessments.answer_values import AnswerValues, IndicatorSpec, parse_answer
+from assessments.answering import answer_values_of
+from assessments.models import Answer
+from frameworks.models import AnswerType
+from frameworks.templatetags.catalogue import localized_text
+
+RAW_FIELDS = [f.name for f in fields(AnswerValues)]
+# Fields under "補足" (not the answer itself).
+EXTRA_FIELDS = ("not_applicable", "not_applicable_reason", "comment", "evidence_url")
+
+FIELD_LABELS = {
+    "level": gettext_lazy("現在値"),
+    "target_level": gettext_lazy("目標値"),
+    "yes": gettext_lazy("はい／いいえ"),
+    "number": gettext_lazy("数値"),
+    "choice_code": gettext_lazy("選択肢"),
+    "text": gettext_lazy("記述"),
+    "not_applicable": gettext_lazy("該当しない"),
+    "not_applicable_reason": gettext_lazy("該当しない理由"),
+    "comment": gettext_lazy("コメント"),
+    "evidence_url": gettext_lazy("根拠資料のURL"),
+}
+
+
+def field_label(indicator, name: str) -> str:
+    if name == "number":
+        if indicator.answer_type == AnswerType.PERCENTAGE:
+            return _("割合（％）")
+        if indicator.answer_type == AnswerType.COUNT:
+            return _("件数・人数")
+    return str(FIELD_LABELS.get(name, name))
+
+
+def spec_for(indicator) -> IndicatorSpec:
+    """What parse_answer needs; reads the prefetched levels and choices."""
+    levels = [level.level for level in indicator.levels.all()]
+    return IndicatorSpec(
+        answer_type=indicator.answer_type,
+        max_level=max(levels, default=0),
+        choice_codes=tuple(choice.code for choice in indicator.choices.all()),
+    )
+
+
+def format_number(value) -> str:
+    """75.00 → "75", 12.50 → "12.5", never an exponent."""
+    if value in (None, ""):
+        return ""
+    number = Decimal(str(value))
+    text = f"{number:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def raw_from_answer(answer: Answer | None) -> dict[str, str]:
+    """The strings the form shows for a stored answer."""
+    if answer is None:
+        return dict.fromkeys(RAW_FIELDS, "")
+    return {
+        "level": "" if answer.level is None else str(answer.level),
+        "target_level": "" if answer.target_level is None else str(answer.target_level),
+        "yes": {True: "yes", False: "no", None: ""}[answer.yes],
+        "number": format_number(answer.number),
+        "choice_code": answer.choice.code if answer.choice_id else "",
+        "text": answer.text,
+        "not_applicable": "on" if answer.not_applicable else "",
+        "not_applicable_reason": answer.not_applicable_reason,
+        "comment": answer.comment,
+        "evidence_url": answer.evidence_url,
+    }
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    value: str
+    label: str
+    checked: bool
+    description: str = ""
+
+
+class AnswerForm:
+    """One indicator's form: shown from the stored answer, or bound to posted data."""
+
+    def __init__(self, indicator, *, answer: Answer | None = None, data=None):
+        self.indicator = indicator
+        self.answer = answer
+        self.is_bound = data is not None
+        self.errors: dict[str, str] = {}
+        # Set by the save view: "normal", "conflict" (with `conflict`) or "locked".
+        self.state = "normal"
+        self.conflict: Conflict | None = None
+        self.status_text = ""
+        # Set by the evidence views: the outcome of an upload or removal.
+        self.evidence_message = ""
+        self.evidence_error = ""
+        self.values: AnswerValues | None = None
+        if data is None:
+            self.raw = raw_from_answer(answer)
+            self.base_version = answer.version if answer else 0
+        else:
+            self.raw = {name: str(data.get(name, "")) for name in RAW_FIELDS}
+            try:
+                self.base_version = int(data.get("base_version", ""))
+                if self.base_version < 0:
+                    raise ValueError
+            except (TypeError, ValueError):
+                self.base_version = None
+
+    def is_valid(self) -> bool:
+        parsed = parse_answer(spec_for(self.indicator), self.raw)
+        self.errors = dict(parsed.errors)
+        if self.base_version is None:
+            self.errors["base_version"] = _(
+                "保存の準備ができていません。ページを再読み込みしてから、もう一度入力してください。"
+            )
+        self.values = parsed.values if not self.errors else None
+        return not self.errors
+
+    # --- for the template --------------------------------------------------------------
+
+    @property
+    def prefix(self) -> str:
+        return f"a{self.indicator.pk}"
+
+    @property
+    def not_applicable(self) -> bool:
+        return self.raw.get("not_applicable", "") not in ("", "0", "off", "false")
+
+    @property
+    def extra_open(self) -> bool:
+        """Open the 補足 section when something in it is filled in or wrong."""
+        return (
+            any(self.raw.get(name) for name in EXTRA_FIELDS[1:])
+            or self.not_applicable
+            or any(name in self.errors for name in EXTRA_FIELDS)
+        )
+
+    def _options(self, name: str, items, *, empty_label: str) -> list[Option]:
+        current = self.raw.get(name, "")
+        options = [
+            Option(
+                id=f"{self.prefix}-{name}-{index}",
+                value=value,
+                label=label,
+                description=description,
+                checked=current == value,
+            )
+            for index, (value, label, description) in enumerate(items)
+        ]
+        options.append(
+            Option(
+                id=f"{self.prefix}-{name}-none",
+                value="",
+                label=empty_label,
+                checked=current == "" or not any(o.checked for o in options),
+            )
+        )
+        return options
+
+    @property
+    def level_options(self) -> list[Option]:
+        return self._options(
+            "level",
+            [
+                (
+                    str(level.level),
+                    localized_text(level, "label"),
+                    localized_text(level, "description"),
+                )
+                for level in self.indicator.levels.all()
+            ],
+            empty_label=_("未回答"),
+        )
+
+    @property
+    def target_options(self) -> list[Option]:
+        return self._options(
+            "target_level",
+            [
+                (str(level.level), localized_text(level, "label"), "")
+                for level in self.indicator.levels.all()
+            ],
+            empty_label=_("設定しない"),
+        )
+
+    @property
+    def yes_options(self) -> list[Option]:
+        return self._options(
+            "yes", [("yes", _("はい"), ""), ("no", _("いいえ"), "")], empty_label=_("未回答")
+        )
+
+    @property
+    def choice_options(self) -> list[Option]:
+        return self._options(
+            "choice_code",
+            [
+                (choice.code, localized_text(choice, "label"), "")
+                for choice in self.indicator.choices.all()
+            ],
+            empty_label=_("未回答"),
+        )
+
+    @property
+    def unit(self) -> str:
+        if self.indicator.answer_type == AnswerType.PERCENTAGE:
+            return "％"
+        return self.indicator.unit
+
+
+# --- answer values in words (conflict view, history) -----------------------------------
+
+
+def describe(indicator, name: str, value) -> str:
+    """A stored or posted value of field `name` as the person would say it."""
+    if name == "not_applicable":
+        return _("チェックあり") if value in (True, "on", "true") else _("チェックなし")
+    if value is None or value == "":
+        return _("（なし）")
+    if name in ("level", "target_level"):
+        labels = {
+            str(level.level): localized_text(level, "label") for level in indicator.levels.all()
+        }
+        label = labels.get(str(value))
+        return (
+            _("レベル%(level)s（%(label)s）") % {"level": value, "label": label}
+            if label
+            else _("レベル%(level)s") % {"level": value}
+        )
+    if name == "yes":
+        return _("はい") if value in (True, "yes", "true") else _("いいえ")
+    if name == "number":
+        unit = "％" if indicator.answer_type == AnswerType.PERCENTAGE else indicator.unit
+        return f"{format_number(value)}{unit}"
+    if name == "choice_code":
+        for choice in indicator.choices.all():
+            if choice.code == value:
+                return localized_text(choice, "label")
+        return str(value)
+    return str(value)
+
+
+def shown_fields(indicator) -> list[str]:
+    """The fields that belong to the indicator's answer type, then the common ones."""
+    own = {
+        AnswerType.MATURITY: ["level", "target_level"],
+        AnswerType.YES_NO: ["yes"],
+        AnswerType.PERCENTAGE: ["number"],
+        AnswerType.COUNT: ["number"],
+        AnswerType.CHOICE: ["choice_code"],
+        AnswerType.TEXT: ["text"],
+    }.get(indicator.answer_type, [])
+    return [*own, *EXTRA_FIELDS]
+
+
+@dataclass(frozen=True)
+class ConflictRow:
+    label: str
+    mine: str
+    theirs: str
+    differs: bool
+
+
+class Conflict:
+    """Someone saved the answer after this person started: both versions, side by side."""
+
+    def __init__(self, form: AnswerForm, theirs: Answer):
+        self.form = form
+        self.theirs = theirs
+        mine_values = form.values
+        their_values = answer_values_of(theirs)
+        self.rows = [
+            ConflictRow(
+                label=field_label(form.indicator, name),
+                mine=describe(form.indicator, name, getattr(mine_values, name)),
+                theirs=describe(form.indicator, name, getattr(their_values, name)),
+                differs=getattr(mine_values, name) != getattr(their_values, name),
+            )
+            for name in shown_fields(form.indicator)
+        ]

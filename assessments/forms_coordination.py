@@ -1,0 +1,246 @@
+"""Forms of the coordinator's pages: they validate and convert, assessments.coordination writes.
+
+Only the fields listed here reach a service: a posted municipality, status,
+owner flag or decided_by is simply not read (SECURITY item 3).
+"""
+
+import datetime
+import re
+
+from django import forms
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from assessments.reconciliation import IndicatorReconciliation
+from dxportal.japanese_calendar import fiscal_year_label, fiscal_year_of
+from frameworks.models import Edition, EditionStatus
+from municipalities.models import Department, Municipality, MunicipalityKind
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def published_editions():
+    return (
+        Edition.objects.filter(status=EditionStatus.PUBLISHED)
+        .select_related("framework")
+        .order_by(F("published_at").desc(nulls_last=True), "-published_on", "-pk")
+    )
+
+
+class EditionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Edition) -> str:
+        return f"{obj.framework.name} {obj}"
+
+
+class _RoundFields(forms.Form):
+    """Fiscal year, edition and dates: what a round and a survey both need."""
+
+    fiscal_year = forms.TypedChoiceField(label=_("年度"), coerce=int)
+    edition = EditionChoiceField(
+        label=_("評価カタログの版"),
+        queryset=Edition.objects.none(),
+        empty_label=None,
+        help_text=_("公開中の版から選びます。"),
+    )
+    opens_on = forms.DateField(label=_("回答開始日"), widget=_date_input())
+    closes_on = forms.DateField(label=_("回答締切日"), widget=_date_input())
+
+    def __init__(self, *args, today: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = fiscal_year_of(today)
+        self.fields["fiscal_year"].choices = [
+            (year, fiscal_year_label(year)) for year in range(current - 1, current + 2)
+        ]
+        editions = published_editions()
+        self.fields["edition"].queryset = editions
+        self.initial.setdefault("fiscal_year", current)
+        self.initial.setdefault("opens_on", today)
+        self.initial.setdefault("closes_on", today + datetime.timedelta(weeks=8))
+        if "edition" not in self.initial and not self.is_bound:
+            newest = editions.first()
+            if newest is not None:
+                self.initial["edition"] = newest.pk
+
+    def clean(self):
+        cleaned = super().clean()
+        opens_on, closes_on = cleaned.get("opens_on"), cleaned.get("closes_on")
+        if opens_on and closes_on and closes_on < opens_on:
+            self.add_error("closes_on", _("締切日は開始日以降にしてください。"))
+        return cleaned
+
+
+class RoundOpenForm(_RoundFields):
+    pass
+
+
+class AssignmentForm(forms.Form):
+    """Which departments answer one indicator, and which of them is the owner."""
+
+    departments = forms.ModelMultipleChoiceField(
+        label=_("回答する部署"),
+        queryset=Department.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    owner = forms.ModelChoiceField(
+        label=_("主担当の部署"),
+        queryset=Department.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        help_text=_("主担当の回答が、既定で団体としての回答になります。"),
+    )
+
+    def __init__(self, *args, municipality: Municipality, assigned_ids: set[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        # Active departments, plus a retired one that still has this indicator.
+        choices = municipality.departments.filter(
+            Q(is_active=True) | Q(pk__in=assigned_ids)
+        ).order_by("sort_order", "pk")
+        self.fields["departments"].queryset = choices
+        self.fields["owner"].queryset = choices
+
+    def clean(self):
+        cleaned = super().clean()
+        departments, owner = cleaned.get("departments"), cleaned.get("owner")
+        if departments is not None and owner is not None and owner not in departments:
+            self.add_error("owner", _("主担当の部署は回答する部署の中から選んでください。"))
+        return cleaned
+
+
+class ReviewForm(forms.Form):
+    """One comment box; the button pressed (name="action") says what to do."""
+
+    action = forms.ChoiceField(
+        choices=[("approve", _("承認")), ("return", _("差戻し")), ("reopen", _("再開"))],
+        widget=forms.HiddenInput,
+    )
+    comment = forms.CharField(
+        label=_("コメント"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("差戻しのときは必須です。回答者に表示されます。"),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "return" and not cleaned.get("comment", "").strip():
+            self.add_error("comment", _("差戻しの理由を入力してください。"))
+        return cleaned
+
+
+class ConsolidationForm(forms.Form):
+    """Which department's answer is the municipality's, among those who answered."""
+
+    answer = forms.TypedChoiceField(
+        label=_("団体としての回答"), coerce=int, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("判断の理由"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("主担当以外の部署の回答を選ぶときは必須です。"),
+    )
+
+    def __init__(self, *args, item: IndicatorReconciliation, **kwargs):
+        self.item = item
+        super().__init__(*args, **kwargs)
+        self.fields["answer"].choices = [
+            (row.answer.pk, f"{row.department.name}：{row.summary}") for row in item.answered_rows
+        ]
+        chosen = item.chosen_row
+        self.initial.setdefault("answer", chosen.answer.pk if chosen.answer else None)
+        if item.consolidation is not None:
+            self.initial.setdefault("note", item.consolidation.note)
+
+    def clean(self):
+        cleaned = super().clean()
+        answer_id = cleaned.get("answer")
+        if answer_id is None:
+            return cleaned
+        row = next(r for r in self.item.answered_rows if r.answer.pk == answer_id)
+        cleaned["chosen"] = row
+        if not row.is_owner and not cleaned.get("note", "").strip():
+            self.add_error(
+                "note", _("主担当以外の部署の回答を選ぶときは、理由を入力してください。")
+            )
+        return cleaned
+
+
+CODE_SEPARATORS = re.compile(r"[\s,、，]+")
+
+
+class SurveyForm(_RoundFields):
+    name = forms.CharField(label=_("調査の名称"), max_length=120)
+    prefecture = forms.ModelChoiceField(
+        label=_("都道府県で選ぶ"),
+        queryset=Municipality.objects.none(),
+        required=False,
+        empty_label=_("（指定しない）"),
+        help_text=_("その都道府県内の市区町村が対象になります。"),
+    )
+    kinds = forms.MultipleChoiceField(
+        label=_("団体の区分で選ぶ"),
+        choices=MunicipalityKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("都道府県と区分の両方を選ぶと、両方に当てはまる団体が対象です。"),
+    )
+    codes = forms.CharField(
+        label=_("団体コードで選ぶ"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "6桁の団体コードを改行・空白・カンマで区切って貼り付けます。"
+            "都道府県・区分で選んだ団体に加えて対象になります。"
+        ),
+    )
+
+    field_order = ["name", "fiscal_year", "edition", "opens_on", "closes_on"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["prefecture"].queryset = Municipality.objects.current().filter(
+            kind=MunicipalityKind.PREFECTURE
+        )
+
+    def clean_codes(self) -> list[str]:
+        text = self.cleaned_data.get("codes", "")
+        return list(dict.fromkeys(c for c in CODE_SEPARATORS.split(text) if c))
+
+    def clean(self):
+        cleaned = super().clean()
+        prefecture, kinds, codes = (
+            cleaned.get("prefecture"),
+            cleaned.get("kinds") or [],
+            cleaned.get("codes") or [],
+        )
+        if not (prefecture or kinds or codes):
+            raise forms.ValidationError(
+                _("対象の団体を、都道府県・区分・団体コードのいずれかで選んでください。")
+            )
+        current = Municipality.objects.current().select_related("prefecture")
+        chosen: dict[int, Municipality] = {}
+        if prefecture or kinds:
+            filtered = current
+            if prefecture:
+                filtered = filtered.filter(prefecture=prefecture)
+            if kinds:
+                filtered = filtered.filter(kind__in=kinds)
+            chosen.update((m.pk, m) for m in filtered)
+        if codes:
+            found = {m.code: m for m in current.filter(code__in=codes)}
+            unknown = [c for c in codes if c not in found]
+            if unknown:
+                self.add_error(
+                    "codes",
+                    _("見つからない団体コードがあります：%(codes)s")
+                    % {"codes": "、".join(unknown)},
+                )
+            chosen.update((m.pk, m) for m in found.values())
+        if not chosen and not self.errors:
+            raise forms.ValidationError(_("条件に当てはまる団体がありません。"))
+        cleaned["municipalities"] = sorted(chosen.values(), key=lambda m: m.code)
+        return cleaned

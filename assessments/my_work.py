@@ -1,0 +1,186 @@
+"""Reads for the answering pages: a user's questionnaires, and one questionnaire's sheet.
+
+Every function here runs a fixed number of queries, whatever the number of
+questionnaires or indicators; the counting itself is `assessments.progress`.
+Scoping is not done here: callers pass a questionnaire that
+`assessments.selectors.questionnaire_for` returned, or a user whose
+memberships decide what `my_questionnaires` lists.
+"""
+
+import datetime
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.db.models import Q, prefetch_related_objects
+from django.utils import timezone
+
+from accounts.access import ROLE_CAPABILITIES, Capability, access_for
+from accounts.models import Role
+from assessments.models import (
+    Answer,
+    Assignment,
+    Questionnaire,
+    RoundStatus,
+    is_overdue,
+)
+from assessments.progress import (
+    Progress,
+    questionnaire_progress,
+    unanswered_optional,
+    unanswered_required,
+)
+from frameworks.models import Indicator
+
+
+def questionnaire_overdue(questionnaire: Questionnaire, today: datetime.date) -> bool:
+    return is_overdue(
+        closes_on=questionnaire.round.closes_on, status=questionnaire.status, today=today
+    )
+
+
+def is_editable(questionnaire: Questionnaire) -> bool:
+    """Answers may change: not submitted or approved, and the round is still open."""
+    return not questionnaire.is_locked and questionnaire.round.status == RoundStatus.OPEN
+
+
+# --- the list of one's questionnaires ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MyQuestionnaire:
+    questionnaire: Questionnaire
+    answered: int
+    total: int
+    overdue: bool
+
+    @property
+    def percent(self) -> int:
+        return self.answered * 100 // self.total if self.total else 0
+
+
+def my_questionnaires(user, *, today: datetime.date | None = None) -> list[MyQuestionnaire]:
+    """The questionnaires `user` answers (their departments') in open rounds, with progress.
+
+    Three queries at most; none for users who answer for no department.
+    """
+    access = access_for(user)
+    scope = Q()
+    for membership in access.memberships:
+        if (
+            membership.department_id
+            and Capability.ANSWER_FOR_DEPARTMENT in ROLE_CAPABILITIES[Role(membership.role)]
+        ):
+            scope |= Q(
+                round__municipality_id=membership.municipality_id,
+                department_id=membership.department_id,
+            )
+    if not scope:
+        return []
+    questionnaires = list(
+        Questionnaire.objects.filter(scope, round__status=RoundStatus.OPEN)
+        .select_related("round__municipality__prefecture", "department")
+        .order_by("round__closes_on", "round__municipality__code", "department__sort_order")
+    )
+    if not questionnaires:
+        return []
+    assigned: dict[tuple[int, int], set[int]] = {}
+    for round_id, department_id, indicator_id in Assignment.objects.filter(
+        round_id__in={q.round_id for q in questionnaires},
+        department_id__in={q.department_id for q in questionnaires},
+    ).values_list("round_id", "department_id", "indicator_id"):
+        assigned.setdefault((round_id, department_id), set()).add(indicator_id)
+    answered: dict[int, set[int]] = {}
+    for questionnaire_id, indicator_id in (
+        Answer.objects.answered()
+        .filter(questionnaire__in=questionnaires)
+        .values_list("questionnaire_id", "indicator_id")
+        .order_by()
+    ):
+        answered.setdefault(questionnaire_id, set()).add(indicator_id)
+    today = today or timezone.localdate()
+    result = []
+    for q in questionnaires:
+        indicators = assigned.get((q.round_id, q.department_id), set())
+        result.append(
+            MyQuestionnaire(
+                questionnaire=q,
+                answered=len(indicators & answered.get(q.pk, set())),
+                total=len(indicators),
+                overdue=questionnaire_overdue(q, today),
+            )
+        )
+    return result
+
+
+# --- one questionnaire --------------------------------------------------------------------
+
+
+@dataclass
+class Sheet:
+    """A questionnaire's assigned indicators (catalogue order, areas loaded) and its answers."""
+
+    questionnaire: Questionnaire
+    indicators: list[Indicator]
+    answers: dict[int, Answer]  # by indicator id
+
+    @cached_property
+    def answered_ids(self) -> set[int]:
+        return {i for i, answer in self.answers.items() if answer.is_answered}
+
+    @cached_property
+    def progress(self) -> Progress:
+        return questionnaire_progress(self.indicators, self.answered_ids)
+
+    @property
+    def areas(self) -> list:
+        """The policy areas with at least one assigned indicator, in catalogue order."""
+        return [a.area for a in self.progress.areas]
+
+    def area(self, code: str):
+        return next((area for area in self.areas if area.code == code), None)
+
+    def indicators_in(self, area) -> list[Indicator]:
+        return [i for i in self.indicators if i.area_id == area.pk]
+
+    @property
+    def unanswered_required(self) -> list[Indicator]:
+        return unanswered_required(self.indicators, self.answered_ids)
+
+    @property
+    def unanswered_optional(self) -> list[Indicator]:
+        return unanswered_optional(self.indicators, self.answered_ids)
+
+    def load_area_details(self, area) -> list[Indicator]:
+        """The area's indicators with rubric levels and choices, and their answers' files.
+
+        Two queries when the area has answers, whatever their number.
+        """
+        indicators = self.indicators_in(area)
+        prefetch_related_objects(indicators, "levels", "choices")
+        answers = [self.answers[i.pk] for i in indicators if i.pk in self.answers]
+        prefetch_related_objects(answers, "files")
+        return indicators
+
+
+def assigned_indicators(questionnaire: Questionnaire) -> list[Indicator]:
+    """One query: the indicators the department answers in this round, with their areas."""
+    return list(
+        Indicator.objects.filter(
+            pk__in=Assignment.objects.filter(
+                round_id=questionnaire.round_id, department_id=questionnaire.department_id
+            ).values("indicator_id")
+        )
+        .select_related("area")
+        .order_by("area__order", "area_id", "order", "pk")
+    )
+
+
+def load_sheet(questionnaire: Questionnaire) -> Sheet:
+    """Two queries: assigned indicators, and all answers with their choice and last editor."""
+    answers = {
+        a.indicator_id: a
+        for a in Answer.objects.filter(questionnaire=questionnaire).select_related(
+            "choice", "updated_by"
+        )
+    }
+    return Sheet(questionnaire, assigned_indicators(questionnaire), answers)

@@ -1,0 +1,216 @@
+"""Indicators answered by several departments: their answers side by side.
+
+For scored answer types the spread is the difference between the highest
+and the lowest 0–100 score (AnswerType.scoring_rule); free text is not
+scored and has no spread. The municipality's answer is the owner
+department's unless the coordinator chose another (Consolidation), and a
+disagreement stays visible after the choice.
+
+`answer_score` is pure (no database); `reconciliation_for` reads a round's
+whole reconciliation in a fixed number of queries.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count
+from django.utils.translation import gettext as _
+
+from assessments.models import Answer, Assignment, Consolidation, Round
+from frameworks.models import AnswerType, Indicator, RubricLevel
+from frameworks.templatetags.catalogue import localized_text
+from municipalities.models import Department
+
+
+def answer_score(
+    answer_type: str,
+    *,
+    level: int | None = None,
+    max_level: int | None = None,
+    yes: bool | None = None,
+    number: Decimal | None = None,
+    full_score_at: Decimal | None = None,
+    choice_score: int | None = None,
+    not_applicable: bool = False,
+) -> float | None:
+    """The 0–100 score of one answer, or None when it is not scored (text, N/A, unanswered)."""
+    if not_applicable:
+        return None
+    match answer_type:
+        case AnswerType.MATURITY:
+            if level is None or not max_level:
+                return None
+            return min(100.0, 100.0 * level / max_level)
+        case AnswerType.YES_NO:
+            return None if yes is None else (100.0 if yes else 0.0)
+        case AnswerType.PERCENTAGE:
+            return None if number is None else max(0.0, min(100.0, float(number)))
+        case AnswerType.COUNT:
+            if number is None or not full_score_at:
+                return None
+            return max(0.0, min(100.0, 100.0 * float(number) / float(full_score_at)))
+        case AnswerType.CHOICE:
+            return None if choice_score is None else float(choice_score)
+    return None
+
+
+def _plain_number(number: Decimal) -> str:
+    text = f"{number:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@dataclass(frozen=True)
+class DepartmentAnswer:
+    department: Department
+    is_owner: bool
+    answer: Answer | None
+    score: float | None
+    summary: str  # the answer in words, for the table
+
+
+@dataclass(frozen=True)
+class IndicatorReconciliation:
+    indicator: Indicator
+    rows: list[DepartmentAnswer]  # the owner first
+    consolidation: Consolidation | None
+
+    @property
+    def is_scored(self) -> bool:
+        return AnswerType(self.indicator.answer_type).is_scored
+
+    @property
+    def spread(self) -> float | None:
+        """Highest minus lowest score among the departments that answered (None: not comparable)."""
+        scores = [row.score for row in self.rows if row.score is not None]
+        if not self.is_scored or len(scores) < 2:
+            return None
+        return round(max(scores) - min(scores), 1)
+
+    @property
+    def disagrees(self) -> bool:
+        if self.is_scored:
+            return bool(self.spread)
+        texts = {row.summary for row in self.rows if row.answer and row.answer.is_answered}
+        return len(texts) > 1
+
+    @property
+    def owner_row(self) -> DepartmentAnswer:
+        return next((row for row in self.rows if row.is_owner), self.rows[0])
+
+    @property
+    def chosen_row(self) -> DepartmentAnswer:
+        """The row whose answer is the municipality's: the coordinator's choice, else the owner's."""
+        if self.consolidation is not None:
+            for row in self.rows:
+                if row.answer is not None and row.answer.pk == self.consolidation.answer_id:
+                    return row
+        return self.owner_row
+
+    @property
+    def chose_other(self) -> bool:
+        return not self.chosen_row.is_owner
+
+    @property
+    def answered_rows(self) -> list[DepartmentAnswer]:
+        return [row for row in self.rows if row.answer is not None]
+
+
+def answer_summary(indicator: Indicator, answer: Answer | None, labels: dict[int, str]) -> str:
+    if answer is None or not answer.is_answered:
+        return _("未回答")
+    if answer.not_applicable:
+        return _("該当しない")
+    match indicator.answer_type:
+        case AnswerType.MATURITY:
+            label = labels.get(answer.level)
+            return f"{answer.level}：{label}" if label else str(answer.level)
+        case AnswerType.YES_NO:
+            return _("はい") if answer.yes else _("いいえ")
+        case AnswerType.PERCENTAGE:
+            return f"{_plain_number(answer.number)}%"
+        case AnswerType.COUNT:
+            return f"{_plain_number(answer.number)}{indicator.unit}"
+        case AnswerType.CHOICE:
+            return localized_text(answer.choice, "label")
+    return answer.text
+
+
+def reconciliation_for(
+    round_: Round, *, indicator_code: str | None = None
+) -> list[IndicatorReconciliation]:
+    """Every indicator of the round with more than one department (or just `indicator_code`)."""
+    shared = (
+        Assignment.objects.filter(round=round_)
+        .values("indicator_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .values("indicator_id")
+    )
+    assignments = Assignment.objects.filter(round=round_, indicator_id__in=shared)
+    if indicator_code is not None:
+        assignments = assignments.filter(indicator__code=indicator_code)
+    assignments = list(
+        assignments.select_related("indicator__area", "department").order_by(
+            "indicator__area__order",
+            "indicator__order",
+            "-is_owner",
+            "department__sort_order",
+            "department__pk",
+        )
+    )
+    if not assignments:
+        return []
+    indicator_ids = list(dict.fromkeys(a.indicator_id for a in assignments))
+
+    answers = {
+        (a.indicator_id, a.questionnaire.department_id): a
+        for a in Answer.objects.filter(
+            questionnaire__round=round_, indicator_id__in=indicator_ids
+        ).select_related("choice", "questionnaire")
+    }
+    labels: dict[int, dict[int, str]] = {}
+    for level in RubricLevel.objects.filter(indicator_id__in=indicator_ids):
+        labels.setdefault(level.indicator_id, {})[level.level] = localized_text(level, "label")
+    consolidations = {
+        c.indicator_id: c
+        for c in Consolidation.objects.filter(
+            round=round_, indicator_id__in=indicator_ids
+        ).select_related("decided_by")
+    }
+
+    by_indicator: dict[int, list[DepartmentAnswer]] = {}
+    indicators: dict[int, Indicator] = {}
+    for assignment in assignments:
+        indicator = indicators.setdefault(assignment.indicator_id, assignment.indicator)
+        answer = answers.get((indicator.pk, assignment.department_id))
+        levels = labels.get(indicator.pk, {})
+        answered = answer is not None and answer.is_answered
+        score = (
+            answer_score(
+                indicator.answer_type,
+                level=answer.level,
+                max_level=max(levels, default=None),
+                yes=answer.yes,
+                number=answer.number,
+                full_score_at=indicator.full_score_at,
+                choice_score=answer.choice.score if answer.choice_id else None,
+                not_applicable=answer.not_applicable,
+            )
+            if answered
+            else None
+        )
+        by_indicator.setdefault(indicator.pk, []).append(
+            DepartmentAnswer(
+                department=assignment.department,
+                is_owner=assignment.is_owner,
+                answer=answer,
+                score=score,
+                summary=answer_summary(indicator, answer, levels),
+            )
+        )
+    return [
+        IndicatorReconciliation(
+            indicator=indicators[pk], rows=rows, consolidation=consolidations.get(pk)
+        )
+        for pk, rows in by_indicator.items()
+    ]

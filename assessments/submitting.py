@@ -1,0 +1,64 @@
+"""Submitting a department's questionnaire to the DX coordinator.
+
+Submitting locks the questionnaire (answer_save refuses changes from then
+on) and records who submitted when. Every indicator must be answered first,
+except free-text ones, which are optional; "該当しない" with a reason counts
+as an answer. Only someone who may answer for the department can submit.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.access import Capability, access_for
+from assessments.models import (
+    Questionnaire,
+    QuestionnaireEvent,
+    QuestionnaireEventKind,
+    QuestionnaireStatus,
+)
+from assessments.my_work import is_editable, load_sheet
+
+
+class SubmitError(Exception):
+    """The questionnaire cannot be submitted; `unanswered` lists what is missing, if that is why."""
+
+    def __init__(self, message: str, unanswered: list | None = None):
+        super().__init__(message)
+        self.unanswered = unanswered or []
+
+
+@transaction.atomic
+def questionnaire_submit(*, questionnaire: Questionnaire, user) -> Questionnaire:
+    # The row lock serialises this with answer_save, so no answer slips in after the check.
+    locked = (
+        Questionnaire.objects.select_for_update()
+        .select_related("round__municipality", "department")
+        .get(pk=questionnaire.pk)
+    )
+    if not access_for(user).can(
+        Capability.ANSWER_FOR_DEPARTMENT, locked.round.municipality, locked.department
+    ):
+        raise PermissionDenied
+    if locked.is_locked:
+        raise SubmitError(_("この調査票はすでに提出されています。"))
+    if not is_editable(locked):
+        raise SubmitError(_("この評価は締め切られているため、提出できません。"))
+    missing = load_sheet(locked).unanswered_required
+    if missing:
+        raise SubmitError(
+            _("未回答の設問が%(count)d件あります。回答してから提出してください。")
+            % {"count": len(missing)},
+            unanswered=missing,
+        )
+    locked.status = QuestionnaireStatus.SUBMITTED
+    locked.submitted_at = timezone.now()
+    locked.full_clean()
+    locked.save(update_fields=["status", "submitted_at"])
+    QuestionnaireEvent.objects.create(
+        questionnaire=locked, kind=QuestionnaireEventKind.SUBMITTED, actor=user
+    )
+    questionnaire.status = locked.status
+    questionnaire.submitted_at = locked.submitted_at
+    return locked

@@ -1,0 +1,490 @@
+"""The respondent's pages: my questionnaires, overview and submission, areas with autosave,
+evidence files and the answer history.
+
+Every view starts from `questionnaire_for` (404 outside the user's scope):
+respondents answer their own department's questionnaire; coordinators and
+consultants of the municipality see the same pages read-only. Each htmx
+action also works as a plain form post (PRG to the area page's anchor).
+
+Statuses of the save URL, which autosave.js relies on:
+200 saved (committed), or an idempotent retry of what is stored;
+400 a field is invalid, nothing saved; 409 conflict (someone saved first:
+both versions shown) or locked (submitted / round closed), nothing saved.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.access import Capability, access_for
+from assessments.answering import QuestionnaireLocked, answer_save
+from assessments.evidence import (
+    MAX_SIZE_LABEL,
+    EvidenceError,
+    EvidenceSizeLimitHandler,
+    allowed_extensions_label,
+    evidence_delete,
+    evidence_upload,
+)
+from assessments.forms_answering import AnswerForm, Conflict, describe, field_label
+from assessments.models import (
+    Answer,
+    AnswerChange,
+    Assignment,
+    EvidenceFile,
+    QuestionnaireEvent,
+    QuestionnaireEventKind,
+    QuestionnaireStatus,
+    RoundStatus,
+)
+from assessments.my_work import (
+    assigned_indicators,
+    is_editable,
+    load_sheet,
+    my_questionnaires,
+    questionnaire_overdue,
+)
+from assessments.selectors import questionnaire_for
+from assessments.submitting import SubmitError, questionnaire_submit
+
+AREA_PAGE = "assessments/answering/area.html"
+HISTORY_PAGE_SIZE = 50
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _may_answer(request, questionnaire) -> bool:
+    return access_for(request.user).can(
+        Capability.ANSWER_FOR_DEPARTMENT, questionnaire.round.municipality, questionnaire.department
+    )
+
+
+def _read_only_reason(request, questionnaire) -> str:
+    """Why the answers cannot be changed here, or "" when they can."""
+    if questionnaire.status == QuestionnaireStatus.APPROVED:
+        return _("この調査票は承認済みのため変更できません。")
+    if questionnaire.is_locked:
+        return _(
+            "この調査票は提出済みのため変更できません。変更が必要な場合はDX推進担当に再開を依頼してください。"
+        )
+    if questionnaire.round.status != RoundStatus.OPEN:
+        return _("この評価は締め切られているため、回答は変更できません。")
+    if not _may_answer(request, questionnaire):
+        return _("閲覧のみできます。回答するのは担当部署の職員です。")
+    return ""
+
+
+def _assigned_indicator(questionnaire, code: str):
+    """The indicator `code` if the department answers it in this round (levels, choices loaded)."""
+    assignment = (
+        Assignment.objects.select_related("indicator__area")
+        .filter(
+            round_id=questionnaire.round_id,
+            department_id=questionnaire.department_id,
+            indicator__code=code,
+        )
+        .first()
+    )
+    if assignment is None:
+        raise Http404
+    indicator = assignment.indicator
+    prefetch_related_objects([indicator], "levels", "choices")
+    return indicator
+
+
+def _area_url(questionnaire, area, indicator=None) -> str:
+    url = reverse("questionnaires:area", args=[questionnaire.pk, area.code])
+    return f"{url}#indicator-{indicator.pk}" if indicator is not None else url
+
+
+def _last_event(questionnaire, kind):
+    return (
+        QuestionnaireEvent.objects.filter(questionnaire=questionnaire, kind=kind)
+        .select_related("actor")
+        .order_by("-at", "-id")
+        .first()
+    )
+
+
+def _saved_text(answer) -> str:
+    when = answer.updated_at if answer is not None and answer.updated_at else timezone.now()
+    return _("保存しました（%(time)s）") % {"time": timezone.localtime(when).strftime("%H:%M")}
+
+
+# --- my questionnaires, overview, submission ---------------------------------------------
+
+
+@login_required
+@require_GET
+def mine(request):
+    return render(
+        request,
+        "assessments/answering/mine.html",
+        {"items": my_questionnaires(request.user)},
+    )
+
+
+def _overview_context(request, questionnaire, sheet):
+    returned = (
+        _last_event(questionnaire, QuestionnaireEventKind.RETURNED)
+        if questionnaire.status == QuestionnaireStatus.RETURNED
+        else None
+    )
+    may_answer = _may_answer(request, questionnaire)
+    return {
+        "questionnaire": questionnaire,
+        "sheet": sheet,
+        "progress": sheet.progress,
+        "returned_event": returned,
+        "overdue": questionnaire_overdue(questionnaire, timezone.localdate()),
+        "read_only_reason": _read_only_reason(request, questionnaire),
+        "may_answer": may_answer,
+        "may_submit": may_answer and is_editable(questionnaire),
+    }
+
+
+@login_required
+@require_GET
+def overview(request, questionnaire_id: int):
+    questionnaire = questionnaire_for(request, questionnaire_id, to_answer=False)
+    sheet = load_sheet(questionnaire)
+    return render(
+        request,
+        "assessments/answering/overview.html",
+        _overview_context(request, questionnaire, sheet),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submit(request, questionnaire_id: int):
+    questionnaire = questionnaire_for(request, questionnaire_id, to_answer=True)
+    error = ""
+    if request.method == "POST":
+        try:
+            questionnaire_submit(questionnaire=questionnaire, user=request.user)
+        except SubmitError as problem:
+            error = str(problem)
+        else:
+            messages.success(
+                request,
+                _("調査票を提出しました。DX推進担当の確認をお待ちください。"),
+            )
+            return redirect("questionnaires:detail", questionnaire.pk)
+    sheet = load_sheet(questionnaire)
+    context = _overview_context(request, questionnaire, sheet) | {"error": error}
+    return render(
+        request,
+        "assessments/answering/submit.html",
+        context,
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- area page and saving -----------------------------------------------------------------
+
+
+def _area_context(request, questionnaire, sheet, area, *, replace=None):
+    """The area page: every assigned indicator's form, `replace` standing in for one of them."""
+    indicators = sheet.load_area_details(area)
+    read_only_reason = _read_only_reason(request, questionnaire)
+    replace = replace or {}
+    forms = [
+        replace.get(indicator.pk) or AnswerForm(indicator, answer=sheet.answers.get(indicator.pk))
+        for indicator in indicators
+    ]
+    areas = sheet.areas
+    index = next(i for i, a in enumerate(areas) if a.pk == area.pk)
+    return {
+        "questionnaire": questionnaire,
+        "area": area,
+        "forms": forms,
+        "progress": sheet.progress,
+        "area_progress": sheet.progress.for_area(area.pk),
+        "previous_area": areas[index - 1] if index > 0 else None,
+        "next_area": areas[index + 1] if index + 1 < len(areas) else None,
+        "editable": not read_only_reason,
+        "read_only_reason": read_only_reason,
+        "may_answer": _may_answer(request, questionnaire),
+        "max_size": MAX_SIZE_LABEL,
+        "allowed_types": allowed_extensions_label(),
+    }
+
+
+@login_required
+@require_GET
+def area(request, questionnaire_id: int, area_code: str):
+    questionnaire = questionnaire_for(request, questionnaire_id, to_answer=False)
+    sheet = load_sheet(questionnaire)
+    policy_area = sheet.area(area_code)
+    if policy_area is None:
+        raise Http404
+    return render(request, AREA_PAGE, _area_context(request, questionnaire, sheet, policy_area))
+
+
+def _save_response(request, questionnaire, form, *, state, status_text, status=200, conflict=None):
+    """The indicator's block for htmx (with the status line and progress out of band),
+    or the whole area page with that block when the post came without JavaScript."""
+    sheet = load_sheet(questionnaire)
+    indicator = form.indicator
+    form.state = state
+    form.conflict = conflict
+    form.status_text = status_text
+    if not request.htmx:
+        context = _area_context(
+            request, questionnaire, sheet, indicator.area, replace={indicator.pk: form}
+        )
+        return render(request, AREA_PAGE, context, status=status)
+    response = render(
+        request,
+        f"{AREA_PAGE}#save_response",
+        {
+            "questionnaire": questionnaire,
+            "form": form,
+            "area": indicator.area,
+            "progress": sheet.progress,
+            "area_progress": sheet.progress.for_area(indicator.area_id),
+            "editable": state == "normal",
+            "oob": True,
+        },
+        status=status,
+    )
+    # autosave.js tells the portal's answers from anything else (a sign-in page after a
+    # time-out) by this header, and reads the new version when it must not swap.
+    response["DX-Answer-State"] = state
+    response["DX-Answer-Version"] = str(form.base_version if form.base_version is not None else "")
+    return response
+
+
+@login_required
+@require_POST
+def save(request, questionnaire_id: int, indicator_code: str):
+    questionnaire = questionnaire_for(request, questionnaire_id, to_answer=True)
+    indicator = _assigned_indicator(questionnaire, indicator_code)
+    form = AnswerForm(indicator, data=request.POST)
+    locked_reason = _read_only_reason(request, questionnaire)
+    if locked_reason:
+        form.is_valid()
+        return _save_response(
+            request, questionnaire, form, state="locked", status_text=locked_reason, status=409
+        )
+    if not form.is_valid():
+        return _save_response(
+            request,
+            questionnaire,
+            form,
+            state="normal",
+            status_text=_("入力内容に誤りがあります。保存していません。"),
+            status=400,
+        )
+    try:
+        result = answer_save(
+            questionnaire=questionnaire,
+            indicator=indicator,
+            values=form.values,
+            base_version=form.base_version,
+            user=request.user,
+            via="web",
+        )
+    except QuestionnaireLocked as locked:
+        return _save_response(
+            request, questionnaire, form, state="locked", status_text=str(locked), status=409
+        )
+    if result.conflict:
+        theirs = Answer.objects.select_related("choice", "updated_by").get(pk=result.answer.pk)
+        return _save_response(
+            request,
+            questionnaire,
+            form,
+            state="conflict",
+            status_text=_("他の人が先に保存しました。どちらの内容を残すか選んでください。"),
+            status=409,
+            conflict=Conflict(form, theirs),
+        )
+    saved = AnswerForm(indicator, answer=result.answer if result.answer.pk else None)
+    text = _saved_text(result.answer)
+    if not request.htmx:
+        messages.success(request, f"{indicator.code}: {text}")
+        return redirect(_area_url(questionnaire, indicator.area, indicator))
+    return _save_response(request, questionnaire, saved, state="normal", status_text=text)
+
+
+# --- evidence files -----------------------------------------------------------------------
+
+
+def _evidence_response(request, questionnaire, indicator, *, message="", error="", status=200):
+    """The indicator's evidence block for htmx; without JavaScript, back to the area page
+    (a redirect after success, the page with the message next to the file input otherwise)."""
+    if not request.htmx:
+        if not error:
+            messages.success(request, f"{indicator.code}: {message}")
+            return redirect(_area_url(questionnaire, indicator.area, indicator))
+        sheet = load_sheet(questionnaire)
+        form = AnswerForm(indicator, answer=sheet.answers.get(indicator.pk))
+        form.evidence_error = error
+        context = _area_context(
+            request, questionnaire, sheet, indicator.area, replace={indicator.pk: form}
+        )
+        return render(request, AREA_PAGE, context, status=status)
+    answer = (
+        Answer.objects.filter(questionnaire=questionnaire, indicator=indicator)
+        .prefetch_related("files")
+        .first()
+    )
+    form = AnswerForm(indicator, answer=answer)
+    form.evidence_message = message
+    form.evidence_error = error
+    response = render(
+        request,
+        f"{AREA_PAGE}#evidence_block",
+        {
+            "questionnaire": questionnaire,
+            "form": form,
+            "editable": not _read_only_reason(request, questionnaire),
+            "max_size": MAX_SIZE_LABEL,
+            "allowed_types": allowed_extensions_label(),
+        },
+        status=status,
+    )
+    response["DX-Answer-State"] = "evidence"
+    return response
+
+
+@csrf_exempt  # checked by _upload below, once the size limit is in place
+@login_required
+@require_POST
+def evidence_add(request, questionnaire_id: int, indicator_code: str):
+    # Must come before anything reads request.POST or request.FILES (Django's
+    # "modifying upload handlers on the fly"); the CSRF check therefore runs after it.
+    request.upload_handlers.insert(0, EvidenceSizeLimitHandler(request))
+    return _upload(request, questionnaire_id, indicator_code)
+
+
+@csrf_protect
+def _upload(request, questionnaire_id: int, indicator_code: str):
+    questionnaire = questionnaire_for(request, questionnaire_id, to_answer=True)
+    indicator = _assigned_indicator(questionnaire, indicator_code)
+    upload = request.FILES.get("file")
+    error = ""
+    if getattr(request, "evidence_too_large", False):
+        error = _("ファイルが大きすぎます。%(max)s以下にしてください。") % {"max": MAX_SIZE_LABEL}
+    elif upload is None:
+        error = _("添付するファイルを選んでください。")
+    else:
+        try:
+            evidence = evidence_upload(
+                questionnaire=questionnaire, indicator=indicator, upload=upload, user=request.user
+            )
+        except (EvidenceError, QuestionnaireLocked) as problem:
+            error = str(problem)
+    if error:
+        return _evidence_response(request, questionnaire, indicator, error=error, status=400)
+    return _evidence_response(
+        request,
+        questionnaire,
+        indicator,
+        message=_("「%(name)s」を添付しました。") % {"name": evidence.original_name},
+    )
+
+
+def _evidence_for(questionnaire, file_id: int) -> EvidenceFile:
+    return get_object_or_404(
+        EvidenceFile.objects.select_related("answer__indicator__area"),
+        pk=file_id,
+        answer__questionnaire=questionnaire,
+    )
+
+
+@login_required
+@require_POST
+def evidence_remove(request, questionnaire_id: int, file_id: int):
+    questionnaire = questionnaire_for(request, questionnaire_id, to_answer=True)
+    evidence = _evidence_for(questionnaire, file_id)
+    indicator = evidence.answer.indicator
+    prefetch_related_objects([indicator], "levels", "choices")
+    try:
+        evidence_delete(evidence=evidence, user=request.user)
+    except (EvidenceError, QuestionnaireLocked) as problem:
+        return _evidence_response(request, questionnaire, indicator, error=str(problem), status=409)
+    return _evidence_response(
+        request,
+        questionnaire,
+        indicator,
+        message=_("「%(name)s」を削除しました。") % {"name": evidence.original_name},
+    )
+
+
+@login_required
+@require_GET
+def evidence_download(request, questionnaire_id: int, file_id: int):
+    questionnaire = questionnaire_for(request, questionnaire_id, to_answer=False)
+    evidence = _evidence_for(questionnaire, file_id)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- history ----------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def history(request, questionnaire_id: int):
+    questionnaire = questionnaire_for(request, questionnaire_id, to_answer=False)
+    changes = (
+        AnswerChange.objects.filter(answer__questionnaire=questionnaire)
+        .select_related("answer__indicator", "changed_by")
+        .order_by("-changed_at", "-id")
+    )
+    code = request.GET.get("indicator", "").strip()
+    if code:
+        changes = changes.filter(answer__indicator__code=code)
+    page = Paginator(changes, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    entries = list(page.object_list)
+    prefetch_related_objects([e.answer.indicator for e in entries], "levels", "choices")
+    rows = [
+        {
+            "change": entry,
+            "indicator": entry.answer.indicator,
+            "fields": [
+                {
+                    "label": field_label(entry.answer.indicator, name),
+                    "old": describe(entry.answer.indicator, name, old),
+                    "new": describe(entry.answer.indicator, name, new),
+                }
+                for name, (old, new) in entry.changes.items()
+            ],
+        }
+        for entry in entries
+    ]
+    return render(
+        request,
+        "assessments/answering/history.html",
+        {
+            "questionnaire": questionnaire,
+            "page": page,
+            "rows": rows,
+            "indicator_code": code,
+            "indicators": assigned_indicators(questionnaire),
+            "may_answer": _may_answer(request, questionnaire),
+        },
+    )

@@ -1,0 +1,478 @@
+"""The DX coordinator's pages: rounds, progress, assignments, review, reconciliation, surveys.
+
+Coordinators and consultants of the municipality (VIEW_RESULTS) see rounds,
+progress, review pages and reconciliation; only coordinators (MANAGE_ROUNDS)
+change anything. Every view goes through one scoping helper
+(`round_for` / `_municipality`), which answers 404 outside the user's scope,
+then form → service → redirect or render. Opening a survey for many
+municipalities is for system administrators (403 for anyone else signed in).
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.access import Capability, access_for
+from assessments.coordination import (
+    CoordinationError,
+    assignment_set,
+    consolidation_set,
+    questionnaire_approve,
+    questionnaire_reopen,
+    questionnaire_return,
+    round_close,
+    survey_open,
+)
+from assessments.forms_coordination import (
+    AssignmentForm,
+    ConsolidationForm,
+    ReviewForm,
+    RoundOpenForm,
+    SurveyForm,
+)
+from assessments.models import (
+    DONE_STATUSES,
+    Answer,
+    Assignment,
+    Questionnaire,
+    QuestionnaireStatus,
+    Round,
+    RoundStatus,
+)
+from assessments.reconciliation import answer_summary, reconciliation_for
+from assessments.reminders import reminders_send
+from assessments.round_progress import round_progress, rounds_with_progress, today_in_japan
+from assessments.rounds import RoundError, round_open
+from assessments.selectors import round_for
+from dxportal.form_data import posted_or_none
+from frameworks.models import Indicator
+from municipalities.models import Municipality
+
+# --- scoping helpers ---------------------------------------------------------------
+
+
+def _municipality(request, code: str, capability: Capability) -> Municipality:
+    municipality = access_for(request.user).get_municipality(code, capability)
+    request.municipality = municipality
+    return municipality
+
+
+def _round(request, code: str, round_id: int, capability: Capability) -> Round:
+    round_ = round_for(request, code, round_id, capability)
+    # The membership's copy has the prefecture loaded for the page title.
+    round_.municipality = request.municipality
+    return round_
+
+
+def _questionnaire(round_: Round, questionnaire_id: int) -> Questionnaire:
+    questionnaire = get_object_or_404(
+        Questionnaire.objects.select_related("department"), pk=questionnaire_id, round=round_
+    )
+    questionnaire.round = round_
+    return questionnaire
+
+
+def _can_manage(request, municipality: Municipality) -> bool:
+    return access_for(request.user).can(Capability.MANAGE_ROUNDS, municipality)
+
+
+def _round_url(round_: Round, name: str = "detail", anchor: str = "") -> str:
+    url = reverse(
+        f"rounds:{name}", kwargs={"code": round_.municipality.code, "round_id": round_.pk}
+    )
+    return f"{url}#{anchor}" if anchor else url
+
+
+# --- reads for pages ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    indicator: Indicator
+    is_owner: bool
+    answer: Answer | None
+    summary: str
+
+
+def _review_sections(questionnaire: Questionnaire) -> list[tuple[object, list[ReviewItem]]]:
+    """The department's indicators by area, each with its answer (three queries)."""
+    assignments = (
+        Assignment.objects.filter(
+            round_id=questionnaire.round_id, department_id=questionnaire.department_id
+        )
+        .select_related("indicator__area")
+        .prefetch_related("indicator__levels")
+        .order_by("indicator__area__order", "indicator__order")
+    )
+    answers = {a.indicator_id: a for a in questionnaire.answers.select_related("choice")}
+    sections: dict[int, tuple[object, list[ReviewItem]]] = {}
+    for assignment in assignments:
+        indicator = assignment.indicator
+        labels = {level.level: level.label for level in indicator.levels.all()}
+        answer = answers.get(indicator.pk)
+        sections.setdefault(indicator.area_id, (indicator.area, []))[1].append(
+            ReviewItem(
+                indicator=indicator,
+                is_owner=assignment.is_owner,
+                answer=answer,
+                summary=answer_summary(indicator, answer, labels),
+            )
+        )
+    return list(sections.values())
+
+
+def _assignment_rows(round_: Round) -> list[dict]:
+    """Each assigned indicator with its departments, the owner first (one query)."""
+    rows: dict[int, dict] = {}
+    for a in (
+        Assignment.objects.filter(round=round_)
+        .select_related("indicator__area", "department")
+        .order_by(
+            "indicator__area__order", "indicator__order", "-is_owner", "department__sort_order"
+        )
+    ):
+        row = rows.setdefault(
+            a.indicator_id, {"indicator": a.indicator, "owner": None, "departments": []}
+        )
+        row["departments"].append(a.department)
+        if a.is_owner:
+            row["owner"] = a.department
+    return list(rows.values())
+
+
+# --- rounds ------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def index(request, code: str):
+    municipality = _municipality(request, code, Capability.VIEW_RESULTS)
+    can_manage = _can_manage(request, municipality)
+    return render(
+        request,
+        "assessments/coordination/index.html",
+        {
+            "municipality": municipality,
+            "summaries": rounds_with_progress(municipality),
+            "can_manage": can_manage,
+            "form": RoundOpenForm(today=today_in_japan()) if can_manage else None,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new(request, code: str):
+    municipality = _municipality(request, code, Capability.MANAGE_ROUNDS)
+    form = RoundOpenForm(posted_or_none(request), today=today_in_japan())
+    if request.method == "POST" and form.is_valid():
+        try:
+            round_ = round_open(municipality=municipality, user=request.user, **form.cleaned_data)
+        except RoundError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("評価ラウンドを開始しました。"))
+            return redirect("rounds:detail", code=code, round_id=round_.pk)
+    return render(
+        request,
+        "assessments/coordination/new.html",
+        {"municipality": municipality, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_GET
+def detail(request, code: str, round_id: int):
+    round_ = _round(request, code, round_id, Capability.VIEW_RESULTS)
+    return render(
+        request,
+        "assessments/coordination/detail.html",
+        {
+            "municipality": round_.municipality,
+            "round": round_,
+            "progress": round_progress(round_),
+            "can_manage": _can_manage(request, round_.municipality),
+            "is_open": round_.status == RoundStatus.OPEN,
+        },
+    )
+
+
+@login_required
+@require_POST
+def remind(request, code: str, round_id: int):
+    round_ = _round(request, code, round_id, Capability.MANAGE_ROUNDS)
+    try:
+        sent = reminders_send(
+            round=round_, base_url=request.build_absolute_uri("/"), user=request.user
+        )
+    except CoordinationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("督促メールを%(count)d通送信しました。") % {"count": sent})
+    return redirect(_round_url(round_))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def close(request, code: str, round_id: int):
+    round_ = _round(request, code, round_id, Capability.MANAGE_ROUNDS)
+    if request.method == "POST":
+        try:
+            round_close(round=round_, user=request.user)
+        except CoordinationError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("評価ラウンドを締め切りました。"))
+        return redirect(_round_url(round_))
+    progress = round_progress(round_)
+    return render(
+        request,
+        "assessments/coordination/close.html",
+        {
+            "municipality": round_.municipality,
+            "round": round_,
+            "unsubmitted": [d for d in progress.departments if d.status not in DONE_STATUSES],
+        },
+    )
+
+
+# --- assignments -------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def assignments(request, code: str, round_id: int):
+    round_ = _round(request, code, round_id, Capability.MANAGE_ROUNDS)
+    return render(
+        request,
+        "assessments/coordination/assignments.html",
+        {
+            "municipality": round_.municipality,
+            "round": round_,
+            "rows": _assignment_rows(round_),
+            "is_open": round_.status == RoundStatus.OPEN,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assignment_edit(request, code: str, round_id: int, indicator_code: str):
+    round_ = _round(request, code, round_id, Capability.MANAGE_ROUNDS)
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("area"), edition_id=round_.edition_id, code=indicator_code
+    )
+    current = list(Assignment.objects.filter(round=round_, indicator=indicator))
+    form = AssignmentForm(
+        posted_or_none(request),
+        municipality=round_.municipality,
+        assigned_ids={a.department_id for a in current},
+        initial={
+            "departments": [a.department_id for a in current],
+            "owner": next((a.department_id for a in current if a.is_owner), None),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = assignment_set(
+                round=round_,
+                indicator=indicator,
+                departments=list(form.cleaned_data["departments"]),
+                owner=form.cleaned_data["owner"],
+                user=request.user,
+            )
+        except CoordinationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("%(code)sの割当を保存しました。") % {"code": indicator.code}
+            )
+            for questionnaire in change.questionnaires_created:
+                messages.info(
+                    request,
+                    _("%(department)sの調査票を作成しました。")
+                    % {"department": questionnaire.department.name},
+                )
+            return redirect(_round_url(round_, "assignments", anchor=f"indicator-{indicator.pk}"))
+    return render(
+        request,
+        "assessments/coordination/assignment_edit.html",
+        {
+            "municipality": round_.municipality,
+            "round": round_,
+            "indicator": indicator,
+            "form": form,
+            "is_open": round_.status == RoundStatus.OPEN,
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+# --- review ------------------------------------------------------------------------
+
+REVIEW_SERVICES = {
+    "approve": (questionnaire_approve, gettext_lazy("調査票を承認しました。")),
+    "return": (questionnaire_return, gettext_lazy("調査票を差し戻しました。")),
+    "reopen": (
+        questionnaire_reopen,
+        gettext_lazy("調査票を再開しました。回答者が再び編集できます。"),
+    ),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request, code: str, round_id: int, questionnaire_id: int):
+    capability = Capability.MANAGE_ROUNDS if request.method == "POST" else Capability.VIEW_RESULTS
+    round_ = _round(request, code, round_id, capability)
+    questionnaire = _questionnaire(round_, questionnaire_id)
+    form = ReviewForm(posted_or_none(request))
+    if request.method == "POST" and form.is_valid():
+        service, done = REVIEW_SERVICES[form.cleaned_data["action"]]
+        try:
+            service(
+                questionnaire=questionnaire,
+                user=request.user,
+                comment=form.cleaned_data["comment"],
+            )
+        except CoordinationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, str(done))
+            return redirect(
+                "rounds:review", code=code, round_id=round_.pk, questionnaire_id=questionnaire.pk
+            )
+    is_open = round_.status == RoundStatus.OPEN
+    status = questionnaire.status
+    return render(
+        request,
+        "assessments/coordination/review.html",
+        {
+            "municipality": round_.municipality,
+            "round": round_,
+            "questionnaire": questionnaire,
+            "sections": _review_sections(questionnaire),
+            "events": questionnaire.events.select_related("actor"),
+            "form": form,
+            "can_manage": _can_manage(request, round_.municipality),
+            "can_approve": status == QuestionnaireStatus.SUBMITTED,
+            "can_return": is_open and status == QuestionnaireStatus.SUBMITTED,
+            "can_reopen": is_open and status in DONE_STATUSES,
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+# --- reconciliation ----------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def reconciliation(request, code: str, round_id: int):
+    round_ = _round(request, code, round_id, Capability.VIEW_RESULTS)
+    return render(
+        request,
+        "assessments/coordination/reconciliation.html",
+        {
+            "municipality": round_.municipality,
+            "round": round_,
+            "items": reconciliation_for(round_),
+            "can_manage": _can_manage(request, round_.municipality),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reconciliation_item(request, code: str, round_id: int, indicator_code: str):
+    capability = Capability.MANAGE_ROUNDS if request.method == "POST" else Capability.VIEW_RESULTS
+    round_ = _round(request, code, round_id, capability)
+    items = reconciliation_for(round_, indicator_code=indicator_code)
+    if not items:
+        raise Http404
+    item = items[0]
+    can_manage = _can_manage(request, round_.municipality)
+    form = (
+        ConsolidationForm(posted_or_none(request), item=item)
+        if can_manage and item.answered_rows
+        else None
+    )
+    if request.method == "POST" and form is None:
+        messages.error(request, _("まだどの部署も回答していません。"))
+        return redirect(_round_url(round_, "reconciliation"))
+    if form is not None and form.is_bound and form.is_valid():
+        try:
+            consolidation_set(
+                round=round_,
+                indicator=item.indicator,
+                answer=form.cleaned_data["chosen"].answer,
+                note=form.cleaned_data["note"],
+                user=request.user,
+            )
+        except CoordinationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("%(code)sの団体としての回答を保存しました。") % {"code": item.indicator.code},
+            )
+            return redirect(
+                _round_url(round_, "reconciliation", anchor=f"indicator-{item.indicator.pk}")
+            )
+    return render(
+        request,
+        "assessments/coordination/reconciliation_item.html",
+        {
+            "municipality": round_.municipality,
+            "round": round_,
+            "item": item,
+            "form": form,
+        },
+        status=400 if form is not None and form.is_bound else 200,
+    )
+
+
+# --- surveys -----------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def survey_new(request):
+    if not access_for(request.user).has_global(Capability.OPEN_SURVEY):
+        raise PermissionDenied
+    form = SurveyForm(posted_or_none(request), today=today_in_japan())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = survey_open(
+                name=data["name"],
+                municipalities=data["municipalities"],
+                edition=data["edition"],
+                fiscal_year=data["fiscal_year"],
+                opens_on=data["opens_on"],
+                closes_on=data["closes_on"],
+                user=request.user,
+            )
+        except CoordinationError as error:
+            form.add_error(None, str(error))
+        else:
+            return render(
+                request,
+                "assessments/coordination/survey_result.html",
+                {"result": result, "name": data["name"], "fiscal_year": data["fiscal_year"]},
+            )
+    return render(
+        request,
+        "assessments/coordination/survey_new.html",
+        {"form": form},
+        status=400 if form.is_bound else 200,
+    )

@@ -5,11 +5,17 @@ a designated city, a core city, a town and a village, all from the official
 master (imported first). Running it again changes nothing.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Membership, Role, User
+from assessments.models import Round
+from assessments.rounds import round_open
+from dxportal.japanese_calendar import fiscal_year_of
+from frameworks.models import Edition, EditionStatus
 from municipalities.models import Municipality
 from municipalities.services import departments_create_defaults
 
@@ -68,4 +74,32 @@ def demo_seed() -> list[DemoUser]:
             Membership.objects.get_or_create(
                 user=user, role=demo.role, municipality=municipality, department=department
             )
+    _demo_rounds(municipalities)
     return DEMO_USERS
+
+
+# Municipalities whose coordinator finds this fiscal year's round already open.
+DEMO_ROUND_COORDINATORS = {"141003": "coordinator@example.jp", "143014": "hayama@example.jp"}
+
+
+def _demo_rounds(municipalities: dict[str, Municipality]) -> None:
+    """This fiscal year's round on the newest published edition, if a catalogue is loaded."""
+    edition = (
+        Edition.objects.filter(status=EditionStatus.PUBLISHED).order_by("-published_on").first()
+    )
+    if edition is None:
+        return
+    today = timezone.localdate()
+    year = fiscal_year_of(today)
+    for code, email in DEMO_ROUND_COORDINATORS.items():
+        municipality = municipalities[code]
+        if Round.objects.filter(municipality=municipality, fiscal_year=year).exists():
+            continue
+        round_open(
+            municipality=municipality,
+            edition=edition,
+            fiscal_year=year,
+            opens_on=today,
+            closes_on=today + datetime.timedelta(days=90),
+            user=User.objects.get(email=email),
+        )

@@ -38,6 +38,8 @@ def test_coordinator_manages_departments(page, personas, assert_accessible):
     expect(page.get_by_role("table")).to_contain_text("スマートシティ推進室")
 
     page.get_by_role("link", name="スマートシティ推進室を編集").click()
+    # Wait for the edit page: the list page has a 部署名 field of its own.
+    expect(page.get_by_role("heading", level=1)).to_have_text("スマートシティ推進室を編集")
     page.get_by_label("部署名").fill("デジタル戦略室")
     page.get_by_label("使用中").uncheck()
     page.get_by_role("button", name="保存する").click()

@@ -6,8 +6,9 @@ scored and has no spread. The municipality's answer is the owner
 department's unless the coordinator chose another (Consolidation), and a
 disagreement stays visible after the choice.
 
-`answer_score` is pure (no database); `reconciliation_for` reads a round's
-whole reconciliation in a fixed number of queries.
+Scores come from results.scoring (the one place scoring rules live);
+`reconciliation_for` reads a round's whole reconciliation in a fixed number
+of queries.
 """
 
 from dataclasses import dataclass
@@ -20,38 +21,7 @@ from assessments.models import Answer, Assignment, Consolidation, Round
 from frameworks.models import AnswerType, Indicator, RubricLevel
 from frameworks.templatetags.catalogue import localized_text
 from municipalities.models import Department
-
-
-def answer_score(
-    answer_type: str,
-    *,
-    level: int | None = None,
-    max_level: int | None = None,
-    yes: bool | None = None,
-    number: Decimal | None = None,
-    full_score_at: Decimal | None = None,
-    choice_score: int | None = None,
-    not_applicable: bool = False,
-) -> float | None:
-    """The 0–100 score of one answer, or None when it is not scored (text, N/A, unanswered)."""
-    if not_applicable:
-        return None
-    match answer_type:
-        case AnswerType.MATURITY:
-            if level is None or not max_level:
-                return None
-            return min(100.0, 100.0 * level / max_level)
-        case AnswerType.YES_NO:
-            return None if yes is None else (100.0 if yes else 0.0)
-        case AnswerType.PERCENTAGE:
-            return None if number is None else max(0.0, min(100.0, float(number)))
-        case AnswerType.COUNT:
-            if number is None or not full_score_at:
-                return None
-            return max(0.0, min(100.0, 100.0 * float(number) / float(full_score_at)))
-        case AnswerType.CHOICE:
-            return None if choice_score is None else float(choice_score)
-    return None
+from results.scoring import IndicatorInput, answer_score
 
 
 def _plain_number(number: Decimal) -> str:
@@ -187,14 +157,20 @@ def reconciliation_for(
         answered = answer is not None and answer.is_answered
         score = (
             answer_score(
-                indicator.answer_type,
-                level=answer.level,
-                max_level=max(levels, default=None),
-                yes=answer.yes,
-                number=answer.number,
-                full_score_at=indicator.full_score_at,
-                choice_score=answer.choice.score if answer.choice_id else None,
-                not_applicable=answer.not_applicable,
+                IndicatorInput(
+                    code=indicator.code,
+                    area="",
+                    stage="",
+                    answer_type=indicator.answer_type,
+                    max_level=max(levels, default=0),
+                    full_score_at=indicator.full_score_at,
+                    answered=True,
+                    not_applicable=answer.not_applicable,
+                    level=answer.level,
+                    yes=answer.yes,
+                    number=answer.number,
+                    choice_score=answer.choice.score if answer.choice_id else None,
+                )
             )
             if answered
             else None

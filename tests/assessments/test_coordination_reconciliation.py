@@ -1,42 +1,17 @@
 """Indicators answered by several departments: spread, the owner's default, choosing another."""
 
 import datetime
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
 from assessments.coordination import CoordinationError, assignment_set, consolidation_set
 from assessments.models import Answer, Consolidation
-from assessments.reconciliation import answer_score, reconciliation_for
+from assessments.reconciliation import reconciliation_for
 from assessments.rounds import round_open
 from frameworks.models import AnswerType
 from tests.factories import DepartmentFactory
 from tests.frameworks.factories import IndicatorFactory, make_edition
-
-# --- scoring (pure) ------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("answer_type", "values", "expected"),
-    [
-        (AnswerType.MATURITY, {"level": 3, "max_level": 4}, 75.0),
-        (AnswerType.MATURITY, {"level": 0, "max_level": 4}, 0.0),
-        (AnswerType.MATURITY, {"level": None, "max_level": 4}, None),
-        (AnswerType.YES_NO, {"yes": True}, 100.0),
-        (AnswerType.YES_NO, {"yes": False}, 0.0),
-        (AnswerType.PERCENTAGE, {"number": Decimal("62.5")}, 62.5),
-        (AnswerType.PERCENTAGE, {"number": Decimal("130")}, 100.0),
-        (AnswerType.COUNT, {"number": Decimal("4"), "full_score_at": Decimal("10")}, 40.0),
-        (AnswerType.COUNT, {"number": Decimal("25"), "full_score_at": Decimal("10")}, 100.0),
-        (AnswerType.CHOICE, {"choice_score": 50}, 50.0),
-        (AnswerType.TEXT, {}, None),
-        (AnswerType.MATURITY, {"level": 4, "max_level": 4, "not_applicable": True}, None),
-    ],
-)
-def test_answer_score(answer_type, values, expected):
-    assert answer_score(answer_type, **values) == expected
-
 
 # --- reconciliation ------------------------------------------------------------------
 

@@ -1,0 +1,194 @@
+"""Scoring: what the answers mean, as plain data in and plain data out.
+
+No database here (nothing from django.db): callers turn a round's answers
+into `IndicatorInput`s and get a `ScoreCard` back, so the rules can be read,
+tested and reasoned about on their own. The rules, in plain words (the README
+and the catalogue's scoring page say the same):
+
+1. Each answer scores 0–100 by its answer type: a maturity level ÷ the highest
+   level × 100; yes 100, no 0; a percentage as it is; a count ÷ the value that
+   scores full marks × 100, capped at 100; a choice its own score.
+2. Free-text indicators are never scored. An indicator answered 該当しない (not
+   applicable) is left out, never counted as zero. An indicator not answered
+   yet counts as 0, so that answering more can only raise a score and an
+   unfinished questionnaire cannot look better than a finished one
+   (completeness is reported beside every score).
+3. A score of a group of indicators (one policy area at one stage, one area,
+   one stage across areas, or everything) is the weighted mean of its scored
+   indicators: Σ(weight × score) ÷ Σ(weight). A group with nothing to score
+   (all N/A or text) has no score (None), rather than zero.
+4. Stages are climbed in order. A stage is attained in an area when its score
+   reaches the stage's threshold (set per catalogue edition) and every earlier
+   stage is attained. The attained stage is the highest such stage, or
+   未着手 (none). The same rule applied to the scores of each stage across all
+   areas gives the overall stage.
+5. Completeness is the share of indicators answered (scored, N/A, or text).
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+NOT_STARTED = "not_started"
+
+
+@dataclass(frozen=True)
+class StageRule:
+    code: str
+    threshold: float  # 0–100
+
+
+@dataclass(frozen=True)
+class IndicatorInput:
+    """One indicator and the answer that stands for it (if any)."""
+
+    code: str
+    area: str
+    stage: str
+    answer_type: str  # maturity | yes_no | percentage | count | choice | text
+    weight: float = 1.0
+    max_level: int = 0  # maturity
+    full_score_at: float | None = None  # count
+    # The answer:
+    answered: bool = False
+    not_applicable: bool = False
+    level: int | None = None
+    yes: bool | None = None
+    number: float | Decimal | None = None
+    choice_score: int | None = None
+
+
+def answer_score(item: IndicatorInput) -> float | None:
+    """The 0–100 score of one given answer; None when there is none to score."""
+    if item.not_applicable:
+        return None
+    kind = item.answer_type
+    if kind == "maturity":
+        if item.level is None or item.max_level <= 0:
+            return None
+        return _clamp(100.0 * item.level / item.max_level)
+    if kind == "yes_no":
+        return None if item.yes is None else (100.0 if item.yes else 0.0)
+    if kind == "percentage":
+        return None if item.number is None else _clamp(float(item.number))
+    if kind == "count":
+        if item.number is None or not item.full_score_at:
+            return None
+        return _clamp(100.0 * float(item.number) / float(item.full_score_at))
+    if kind == "choice":
+        return None if item.choice_score is None else _clamp(float(item.choice_score))
+    return None
+
+
+def _clamp(value: float) -> float:
+    return max(0.0, min(100.0, value))
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """How one answer moved a group's score."""
+
+    code: str
+    score: float
+    weight: float
+    share: float  # weight ÷ the group's total weight: how much this answer counts
+
+
+@dataclass
+class Group:
+    score: float | None = None
+    contributions: list[Contribution] = field(default_factory=list)
+
+
+@dataclass
+class AreaResult:
+    area: str
+    score: float | None
+    by_stage: dict[str, Group]
+    stage_attained: str  # a stage code or NOT_STARTED
+    answered: int
+    total: int
+
+    @property
+    def completeness(self) -> float:
+        return 100.0 * self.answered / self.total if self.total else 0.0
+
+
+@dataclass
+class ScoreCard:
+    areas: dict[str, AreaResult]
+    by_stage: dict[str, Group]  # each stage across all areas
+    overall: Group
+    stage_attained: str
+    answered: int
+    total: int
+
+    @property
+    def completeness(self) -> float:
+        return 100.0 * self.answered / self.total if self.total else 0.0
+
+
+def points(item: IndicatorInput) -> float | None:
+    """What an indicator counts for in its groups: None when it is left out (text, N/A)."""
+    if item.answer_type == "text" or item.not_applicable:
+        return None
+    score = answer_score(item)
+    return 0.0 if score is None else score
+
+
+def _group(items: Iterable[IndicatorInput]) -> Group:
+    scored = [(item, points(item)) for item in items]
+    scored = [(item, s) for item, s in scored if s is not None and item.weight > 0]
+    total_weight = sum(item.weight for item, _ in scored)
+    if not scored:
+        return Group()
+    contributions = sorted(
+        (Contribution(item.code, s, item.weight, item.weight / total_weight) for item, s in scored),
+        key=lambda c: (-c.share * abs(c.score - 50), c.code),
+    )
+    return Group(
+        score=sum(item.weight * s for item, s in scored) / total_weight,
+        contributions=contributions,
+    )
+
+
+def stage_attained(scores: dict[str, float | None], stages: Sequence[StageRule]) -> str:
+    """The highest stage reached with every earlier stage reached too (gating)."""
+    attained = NOT_STARTED
+    for stage in stages:
+        score = scores.get(stage.code)
+        if score is None or score < stage.threshold:
+            break
+        attained = stage.code
+    return attained
+
+
+def score_card(items: Sequence[IndicatorInput], stages: Sequence[StageRule]) -> ScoreCard:
+    """Scores per area × stage, per area, per stage and overall, with stages attained."""
+    by_area: dict[str, list[IndicatorInput]] = defaultdict(list)
+    for item in items:
+        by_area[item.area].append(item)
+
+    areas = {}
+    for area, area_items in sorted(by_area.items()):
+        cells = {
+            stage.code: _group(i for i in area_items if i.stage == stage.code) for stage in stages
+        }
+        areas[area] = AreaResult(
+            area=area,
+            score=_group(area_items).score,
+            by_stage=cells,
+            stage_attained=stage_attained({k: g.score for k, g in cells.items()}, stages),
+            answered=sum(1 for i in area_items if i.answered),
+            total=len(area_items),
+        )
+    across = {stage.code: _group(i for i in items if i.stage == stage.code) for stage in stages}
+    return ScoreCard(
+        areas=areas,
+        by_stage=across,
+        overall=_group(items),
+        stage_attained=stage_attained({k: g.score for k, g in across.items()}, stages),
+        answered=sum(1 for i in items if i.answered),
+        total=len(items),
+    )

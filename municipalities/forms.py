@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from municipalities.models import Department, DepartmentKind
+from municipalities.models import SORT_ORDER_MAX, Department, DepartmentKind
 
 
 class DepartmentForm(forms.Form):
@@ -24,7 +24,7 @@ class DepartmentForm(forms.Form):
 
 
 class DepartmentEditForm(DepartmentForm):
-    sort_order = forms.IntegerField(label=_("表示順"), min_value=0, max_value=32767)
+    sort_order = forms.IntegerField(label=_("表示順"), min_value=0, max_value=SORT_ORDER_MAX)
     is_active = forms.BooleanField(
         label=_("使用中"),
         required=False,

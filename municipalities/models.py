@@ -125,6 +125,9 @@ class DepartmentKind(models.TextChoices):
     ACCOUNTING = "accounting", _("会計")
 
 
+SORT_ORDER_MAX = 32767  # PositiveSmallIntegerField on every database
+
+
 class Department(models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="departments"

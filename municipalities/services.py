@@ -4,7 +4,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from municipalities.default_departments import DEFAULT_DEPARTMENTS
-from municipalities.models import Department, Municipality
+from municipalities.models import SORT_ORDER_MAX, Department, Municipality
 
 
 @transaction.atomic
@@ -23,7 +23,9 @@ def departments_create_defaults(*, municipality: Municipality) -> list[Departmen
 @transaction.atomic
 def department_create(*, municipality: Municipality, name: str, kind: str) -> Department:
     last = municipality.departments.aggregate(last=Max("sort_order"))["last"] or 0
-    department = Department(municipality=municipality, name=name, kind=kind, sort_order=last + 10)
+    # Last in the list, within the field's range (PositiveSmallIntegerField).
+    sort_order = min(last + 10, SORT_ORDER_MAX)
+    department = Department(municipality=municipality, name=name, kind=kind, sort_order=sort_order)
     department.full_clean()
     department.save()
     return department

@@ -41,7 +41,7 @@ class DepartmentFactory(factory.django.DjangoModelFactory):
     municipality = factory.SubFactory(MunicipalityFactory)
     name = factory.Sequence(lambda n: f"部署{n}")
     kind = DepartmentKind.DX_PROMOTION
-    sort_order = factory.Sequence(lambda n: n * 10)
+    sort_order = factory.Sequence(lambda n: (n % 100) * 10)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

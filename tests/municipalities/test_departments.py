@@ -85,3 +85,12 @@ def test_departments_page_query_count_does_not_grow(
     # session save (savepoint, update, release)
     with django_assert_num_queries(7):
         client.get(url)
+
+
+def test_new_department_order_stays_within_the_field(client, personas):
+    personas.department_a.sort_order = 32767
+    personas.department_a.save()
+    client.force_login(personas.coordinator_a)
+    url = reverse("municipalities:departments", kwargs={"code": personas.municipality_a.code})
+    client.post(url, {"name": "新設課", "kind": "welfare"})
+    assert Department.objects.get(name="新設課").sort_order == 32767

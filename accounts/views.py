@@ -1,9 +1,11 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.urls import reverse_lazy
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from accounts.forms import EmailAuthenticationForm
+from accounts.forms import EmailAuthenticationForm, InvitationAwarePasswordResetForm
 
 
 class LoginView(auth_views.LoginView):
@@ -26,3 +28,41 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     template_name = "accounts/logged_out.html"
+
+
+# --- setting a password: the invitation link and 「パスワードを忘れた方」 ------------------
+# Django's views with the portal's templates. The request form answers the same
+# whether or not the address is known; the link's token is Django's
+# password-reset token, valid for PASSWORD_RESET_TIMEOUT and spent once the
+# password changes. A new password also ends the person's other sessions
+# (Django's session hash).
+
+
+class _BadRequestOnInvalidForm:
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class PasswordResetView(_BadRequestOnInvalidForm, auth_views.PasswordResetView):
+    template_name = "accounts/password_reset_form.html"
+    form_class = InvitationAwarePasswordResetForm
+    subject_template_name = "accounts/emails/password_reset_subject.txt"
+    email_template_name = "accounts/emails/password_reset.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    @property
+    def extra_email_context(self):
+        return {"valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)}
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(_BadRequestOnInvalidForm, auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"

@@ -10,8 +10,11 @@ coordinator_c, catalogue_editor, admin.
 import datetime
 
 import pytest
+from django.contrib.auth.tokens import default_token_generator
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from assessments.models import Answer, EvidenceFile, Questionnaire
 from assessments.rounds import round_open
@@ -141,6 +144,25 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
+def _respondent(p: Personas, tenant: str) -> dict:
+    """respondent_a's membership (tenant a) or respondent_c's (c)."""
+    membership = (
+        (p.respondent_a if tenant == "a" else p.respondent_c)
+        .memberships.select_related("municipality")
+        .get()
+    )
+    return {"code": membership.municipality.code, "membership_id": membership.pk}
+
+
+def _password_link(p: Personas, tenant: str) -> dict:
+    """A valid set-password link for respondent_a; opening it moves the token to the session."""
+    user = p.respondent_a
+    return {
+        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+    }
+
+
 LOGIN = "302"  # anonymous users are sent to the sign-in page
 NOT_ALLOWED = f"{LOGIN} 405 405 405 405 405 405 405"  # wrong method, for all signed in
 
@@ -220,6 +242,37 @@ EXPECTED = {
             "GET": {"-": f"{LOGIN} 403 403 403 403 403 403 200"},
             "POST": {"-": f"{LOGIN} 403 403 403 403 403 403 400"},
         },
+    ),
+    "municipalities:people": (_code, {"GET": _coordinators("200"), "POST": _coordinators("400")}),
+    "municipalities:respondent_remove": (
+        _respondent,
+        {"GET": _coordinators("200"), "POST": _coordinators("302")},
+    ),
+    "municipalities:invitation_resend": (
+        _respondent,
+        {"GET": BOTH_NOT_ALLOWED, "POST": _coordinators("302")},
+    ),
+    # Password reset is for anyone; signed-in users get the same pages.
+    "accounts:password_reset": (
+        None,
+        {"GET": {"-": "200 200 200 200 200 200 200 200"}, "POST": {"-": "400 " * 7 + "400"}},
+    ),
+    "accounts:password_reset_done": (
+        None,
+        {"GET": {"-": "200 " * 7 + "200"}, "POST": {"-": "405 " * 7 + "405"}},
+    ),
+    "accounts:password_reset_confirm": (
+        _password_link,
+        # respondent_a's own sign-in changes last_login, which spends the link:
+        # the page then says the link can no longer be used.
+        {
+            "GET": {"-": "302 200 302 302 302 302 302 302"},
+            "POST": {"-": "302 200 302 302 302 302 302 302"},
+        },
+    ),
+    "accounts:password_reset_complete": (
+        None,
+        {"GET": {"-": "200 " * 7 + "200"}, "POST": {"-": "405 " * 7 + "405"}},
     ),
     "questionnaires:mine": (
         None,

@@ -9,6 +9,9 @@ A closed round is finished for respondents: nothing can be handed back to
 them (return, reopen) and assignments are frozen. Approving what was
 submitted before the close, and choosing the municipality's answer, stay
 possible.
+
+Approving and closing store the round's scores (results.snapshots) in the
+same transaction, so the stored results always match the statuses.
 """
 
 import datetime
@@ -35,6 +38,8 @@ from assessments.models import (
 from assessments.rounds import RoundError, round_open
 from frameworks.models import Edition, EditionStatus, Indicator
 from municipalities.models import Department, Municipality
+from results.models import SnapshotTrigger
+from results.snapshots import snapshots_refresh
 
 
 class CoordinationError(Exception):
@@ -63,6 +68,7 @@ def round_close(*, round: Round, user) -> Round:
     round.closed_at = locked.closed_at = timezone.now()
     locked.full_clean()
     locked.save(update_fields=["status", "closed_at"])
+    snapshots_refresh(round=locked, trigger=SnapshotTrigger.CLOSED)
     return round
 
 
@@ -210,7 +216,7 @@ def _review(
 def questionnaire_approve(
     *, questionnaire: Questionnaire, user, comment: str = ""
 ) -> QuestionnaireEvent:
-    return _review(
+    event = _review(
         questionnaire=questionnaire,
         user=user,
         allowed_from={QuestionnaireStatus.SUBMITTED},
@@ -220,6 +226,8 @@ def questionnaire_approve(
         needs_open_round=False,
         refusal=_("提出済みの調査票だけを承認できます。"),
     )
+    snapshots_refresh(round=event.questionnaire.round, trigger=SnapshotTrigger.APPROVED)
+    return event
 
 
 @transaction.atomic
@@ -288,6 +296,8 @@ def consolidation_set(
     consolidation.decided_by = user
     consolidation.full_clean()
     consolidation.save()
+    # The municipality's results rest on this choice, also after the round closed.
+    snapshots_refresh(round=round, trigger=SnapshotTrigger.CONSOLIDATED)
     return consolidation
 
 

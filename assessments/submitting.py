@@ -1,9 +1,11 @@
 """Submitting a department's questionnaire to the DX coordinator.
 
 Submitting locks the questionnaire (answer_save refuses changes from then
-on) and records who submitted when. Every indicator must be answered first,
-except free-text ones, which are optional; "該当しない" with a reason counts
-as an answer. Only someone who may answer for the department can submit.
+on), records who submitted when and stores the round's scores
+(results.snapshots, in the same transaction). Every indicator must be
+answered first, except free-text ones, which are optional; "該当しない" with
+a reason counts as an answer. Only someone who may answer for the
+department can submit.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -19,6 +21,8 @@ from assessments.models import (
     QuestionnaireStatus,
 )
 from assessments.my_work import is_editable, load_sheet
+from results.models import SnapshotTrigger
+from results.snapshots import snapshots_refresh
 
 
 class SubmitError(Exception):
@@ -59,6 +63,7 @@ def questionnaire_submit(*, questionnaire: Questionnaire, user) -> Questionnaire
     QuestionnaireEvent.objects.create(
         questionnaire=locked, kind=QuestionnaireEventKind.SUBMITTED, actor=user
     )
+    snapshots_refresh(round=locked.round, trigger=SnapshotTrigger.SUBMITTED)
     questionnaire.status = locked.status
     questionnaire.submitted_at = locked.submitted_at
     return locked

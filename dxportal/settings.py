@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "municipalities",
     "frameworks",
     "assessments",
+    "results",
     "portal",
 ]
 

@@ -5,6 +5,7 @@ Enter, typing); the tests navigate with page.goto and read the DOM, never click.
 """
 
 import re
+import time
 from decimal import Decimal
 
 from django.urls import reverse
@@ -43,6 +44,13 @@ def _wait_saved(page, pk):
     expect(block).to_have_attribute("data-autosave-state", "saved")
     expect(block).to_have_attribute("data-autosave-state", "saved")
     expect(page.locator(f"#status-{pk}")).to_contain_text("保存しました")
+
+
+def _eventually(condition, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "not saved in time"
+        time.sleep(0.2)
 
 
 def _answer(all_types, code):
@@ -112,8 +120,13 @@ def test_a_respondent_answers_a_whole_area_with_the_keyboard_only(
     assert _answer(all_types, "PCT-01").number == Decimal("75")
     assert _answer(all_types, "CNT-01").number == Decimal("12")
     assert _answer(all_types, "CHO-01").choice.code == "partial"
-    text = _answer(all_types, "TXT-01")
-    assert (text.text, text.comment) == ("窓口の混雑が課題。", "来年度に予約制を導入")
+    # The comment's own debounced save may still be on its way: wait for it (10 s at most).
+    _eventually(
+        lambda: (
+            (_answer(all_types, "TXT-01").text, _answer(all_types, "TXT-01").comment)
+            == ("窓口の混雑が課題。", "来年度に予約制を導入")
+        )
+    )
 
     page.reload()
     expect(page.locator(f"#a{pk['MAT-01']}-level-2")).to_be_checked()

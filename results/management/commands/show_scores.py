@@ -1,0 +1,230 @@
+"""python manage.py show_scores --municipality CODE --round ID [--format json|table]
+
+Prints the municipality's stored results for a round (its ScoreSnapshot;
+`recompute_scores` makes one if none is stored yet). `--format json` is for
+scripts; its keys are English and stable:
+
+    {
+      "municipality": {"code": "141003", "name": "横浜市"},
+      "round": {"id": 7, "fiscal_year": 2026, "status": "open",
+                "edition": {"framework": "jichitai-dx", "version": "2.3", "title": "…"}},
+      "computed_at": "2026-06-01T10:00:00+09:00",
+      "trigger": "submitted",                      # submitted | approved | closed | recomputed
+      "overall": {"score": 62.5, "stage_attained": "digitization",   # or "not_started"
+                  "completeness": 80.0, "answered": 4, "total": 5},
+      "stages": [                                  # in stage order, across all areas
+        {"code": "digitization", "name": "デジタイゼーション", "name_en": "Digitization",
+         "threshold": 60, "score": 55.0, "attained": true}, …],
+      "areas": [                                   # in catalogue order
+        {"code": "area-1", "name": "取組分野1", "name_en": "Area 1", "score": 50.0,
+         "stage_attained": "not_started", "completeness": 50.0, "answered": 1, "total": 2,
+         "stages": [{"code": "digitization", "score": 50.0, "attained": false}, …]}, …]
+    }
+
+Scores are 0–100 rounded to one decimal (null: nothing to score, e.g. every
+answer 該当しない); whether a stage is attained is decided on the unrounded
+scores (results.scoring, rule 4).
+"""
+
+import json
+import unicodedata
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from assessments.models import Round
+from frameworks.models import PolicyArea, Stage
+from frameworks.templatetags.catalogue import localized_text
+from municipalities.models import Municipality
+from results.models import ScoreSnapshot, SnapshotTrigger
+from results.scoring import NOT_STARTED
+from results.snapshots import card_from_json
+
+
+def _score(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def _attained(stage_codes: list[str], attained: str, code: str) -> bool:
+    return attained != NOT_STARTED and stage_codes.index(code) <= stage_codes.index(attained)
+
+
+def scores_document(
+    snapshot: ScoreSnapshot, stages: list[Stage], areas: list[PolicyArea]
+) -> dict[str, Any]:
+    """The JSON document described in the module docstring."""
+    round_ = snapshot.round
+    card = card_from_json(snapshot.card)
+    codes = [stage.code for stage in stages]
+    return {
+        "municipality": {"code": round_.municipality.code, "name": round_.municipality.name},
+        "round": {
+            "id": round_.pk,
+            "fiscal_year": round_.fiscal_year,
+            "status": round_.status,
+            "edition": {
+                "framework": round_.edition.framework.code,
+                "version": round_.edition.version,
+                "title": round_.edition.title,
+            },
+        },
+        "computed_at": timezone.localtime(snapshot.computed_at).isoformat(timespec="seconds"),
+        "trigger": snapshot.trigger,
+        "overall": {
+            "score": _score(card.overall.score),
+            "stage_attained": card.stage_attained,
+            "completeness": _score(card.completeness),
+            "answered": card.answered,
+            "total": card.total,
+        },
+        "stages": [
+            {
+                "code": stage.code,
+                "name": stage.name,
+                "name_en": stage.name_en,
+                "threshold": stage.threshold,
+                "score": _score(card.by_stage[stage.code].score)
+                if stage.code in card.by_stage
+                else None,
+                "attained": _attained(codes, card.stage_attained, stage.code),
+            }
+            for stage in stages
+        ],
+        "areas": [
+            {
+                "code": area.code,
+                "name": area.name,
+                "name_en": area.name_en,
+                "score": _score(result.score),
+                "stage_attained": result.stage_attained,
+                "completeness": _score(result.completeness),
+                "answered": result.answered,
+                "total": result.total,
+                "stages": [
+                    {
+                        "code": code,
+                        "score": _score(result.by_stage[code].score)
+                        if code in result.by_stage
+                        else None,
+                        "attained": _attained(codes, result.stage_attained, code),
+                    }
+                    for code in codes
+                ],
+            }
+            for area in areas
+            if (result := card.areas.get(area.code)) is not None
+        ],
+    }
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _cell(text: str, width: int, *, right: bool = False) -> str:
+    padding = " " * max(0, width - _width(text))
+    return padding + text if right else text + padding
+
+
+def _number(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
+def scores_table(document: dict[str, Any], stages: list[Stage], areas: list[PolicyArea]) -> str:
+    stage_names = {stage.code: localized_text(stage, "name") for stage in stages}
+    area_names = {area.code: localized_text(area, "name") for area in areas}
+    stage_names[NOT_STARTED] = "未着手"
+    overall = document["overall"]
+    round_ = document["round"]
+    lines = [
+        f"{document['municipality']['name']}（{document['municipality']['code']}）"
+        f" {round_['fiscal_year']}年度 ラウンド {round_['id']}"
+        f" ・ {round_['edition']['title']}（版 {round_['edition']['version']}）",
+        f"記録: {document['computed_at']}（{SnapshotTrigger(document['trigger']).label}）",
+        f"総合得点 {_number(overall['score'])} ・ 到達段階 {stage_names[overall['stage_attained']]}"
+        f" ・ 回答率 {_number(overall['completeness'])}%（{overall['answered']}/{overall['total']}）",
+        "",
+    ]
+    rows = [["取組分野", "得点", "到達段階", "回答率", *(stage_names[s.code] for s in stages)]]
+    for area in document["areas"]:
+        rows.append(
+            [
+                area_names[area["code"]],
+                _number(area["score"]),
+                stage_names[area["stage_attained"]],
+                f"{_number(area['completeness'])}%",
+                *(_number(cell["score"]) for cell in area["stages"]),
+            ]
+        )
+    rows.append(
+        [
+            "全分野",
+            _number(overall["score"]),
+            stage_names[overall["stage_attained"]],
+            f"{_number(overall['completeness'])}%",
+            *(_number(stage["score"]) for stage in document["stages"]),
+        ]
+    )
+    rows.append(
+        ["到達の目安", "", "", "", *(str(stage["threshold"]) for stage in document["stages"])]
+    )
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        cells = [_cell(text, widths[i], right=i in {1, 3} or i >= 4) for i, text in enumerate(row)]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+class Command(BaseCommand):
+    help = (
+        "団体の評価結果（総合得点・到達段階・回答率、取組分野ごと・段階ごとの得点）を表示します。"
+        "--format json はスクリプト向けで、キーは英語です（形式はこのコマンドの説明文を参照）。"
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--municipality", metavar="CODE", required=True, help="団体コード（6桁）"
+        )
+        parser.add_argument(
+            "--round", type=int, dest="round_id", required=True, help="ラウンドのID"
+        )
+        parser.add_argument(
+            "--format",
+            dest="output_format",
+            choices=["json", "table"],
+            default="table",
+            help="出力形式（既定: table）",
+        )
+
+    def handle(self, *args, municipality, round_id, output_format, **options):
+        if not Municipality.objects.filter(code=municipality).exists():
+            raise CommandError(f"団体コード {municipality} の団体はありません。")
+        try:
+            round_ = Round.objects.select_related("municipality", "edition__framework").get(
+                pk=round_id
+            )
+        except Round.DoesNotExist:
+            raise CommandError(f"ラウンド {round_id} はありません。") from None
+        if round_.municipality.code != municipality:
+            raise CommandError(
+                f"ラウンド {round_id} は団体 {municipality} のラウンドではありません"
+                f"（{round_.municipality.name}のラウンドです）。"
+            )
+        snapshot = (
+            ScoreSnapshot.objects.filter(round=round_, department__isnull=True)
+            .select_related("round__municipality", "round__edition__framework")
+            .first()
+        )
+        if snapshot is None:
+            raise CommandError(
+                f"ラウンド {round_id} の評価結果はまだ記録されていません。"
+                f"python manage.py recompute_scores --round {round_id} で計算できます。"
+            )
+        stages = list(round_.edition.stages.order_by("order"))
+        areas = list(round_.edition.areas.order_by("order"))
+        document = scores_document(snapshot, stages, areas)
+        if output_format == "json":
+            self.stdout.write(json.dumps(document, ensure_ascii=False, indent=2))
+        else:
+            self.stdout.write(scores_table(document, stages, areas))

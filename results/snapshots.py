@@ -1,0 +1,268 @@
+"""Storing a round's results: load its answers, score them (results.scoring), keep the card.
+
+`round_inputs` is the one place that decides which answer stands for what:
+a department is scored on the indicators assigned to it, with its own
+answers; the municipality on every indicator assigned in the round, with
+the municipality's answer — the coordinator's Consolidation if there is
+one, else the owner department's (as assessments.reconciliation shows it).
+Answers count as they are when the snapshot is taken, whatever the
+questionnaire's status; completeness says how much is answered.
+
+`snapshots_refresh` writes one ScoreSnapshot per department and one for the
+municipality (department empty), in place, in one transaction.
+
+The card is stored as JSON (`card_to_json`, read back with
+`card_from_json`); lists, not objects, keep areas and stages in order:
+
+    {
+      "version": 1,
+      "overall": {"score": 62.5 | null, "contributions": [CONTRIBUTION, ...]},
+      "stage_attained": "digitization" | "not_started",
+      "answered": 4, "total": 5, "completeness": 80.0,
+      "by_stage": [{"stage": "digitization", "score": ..., "contributions": [...]}, ...],
+      "areas": [
+        {"area": "area-1", "score": ..., "stage_attained": ..., "answered": ..., "total": ...,
+         "completeness": ..., "by_stage": [{"stage": ..., "score": ..., "contributions": [...]}]},
+        ...
+      ]
+    }
+    CONTRIBUTION = {"code": "STD-01", "score": 50.0, "weight": 1.0, "share": 0.25}
+
+Scores are 0–100 floats at full precision (null: nothing to score); `share`
+is the answer's weight ÷ its group's total weight.
+"""
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from assessments.models import Answer, Assignment, Consolidation, Round
+from frameworks.models import Indicator, Stage
+from results.models import ScoreSnapshot, SnapshotTrigger
+from results.scoring import (
+    AreaResult,
+    Contribution,
+    Group,
+    IndicatorInput,
+    ScoreCard,
+    StageRule,
+    score_card,
+)
+
+CARD_VERSION = 1
+
+# department id → its inputs; the key None is the municipality as a whole.
+RoundInputs = dict[int | None, list[IndicatorInput]]
+
+
+# --- loading -----------------------------------------------------------------------------
+
+
+def _indicator_input(indicator: Indicator, answer: Answer | None) -> IndicatorInput:
+    base: dict[str, Any] = {
+        "code": indicator.code,
+        "area": indicator.area.code,
+        "stage": indicator.stage.code,
+        "answer_type": indicator.answer_type,
+        "weight": float(indicator.weight),
+        "max_level": indicator.top_level or 0,
+        "full_score_at": (
+            float(indicator.full_score_at) if indicator.full_score_at is not None else None
+        ),
+    }
+    if answer is None or not answer.is_answered:
+        return IndicatorInput(**base)
+    return IndicatorInput(
+        **base,
+        answered=True,
+        not_applicable=answer.not_applicable,
+        level=answer.level,
+        yes=answer.yes,
+        number=answer.number,
+        choice_score=answer.choice.score if answer.choice_id else None,
+    )
+
+
+def round_inputs(round_: Round) -> tuple[RoundInputs, list[StageRule]]:
+    """Every department's inputs and the municipality's (key None), and the edition's stages.
+
+    Five queries whatever the size of the round: stages, indicators (with
+    their highest rubric level), assignments, answers (with choices),
+    consolidations.
+    """
+    stages = [
+        StageRule(code, float(threshold))
+        for code, threshold in Stage.objects.filter(edition_id=round_.edition_id)
+        .order_by("order")
+        .values_list("code", "threshold")
+    ]
+    indicators = {
+        indicator.pk: indicator
+        for indicator in Indicator.objects.filter(edition_id=round_.edition_id)
+        .select_related("area", "stage")
+        .only("code", "answer_type", "weight", "full_score_at", "area__code", "stage__code")
+        .annotate(top_level=Max("levels__level"))
+    }
+    assignments = list(
+        Assignment.objects.filter(round=round_)
+        .order_by(
+            "indicator__area__order", "indicator__order", "department__sort_order", "department_id"
+        )
+        .values_list("indicator_id", "department_id", "is_owner")
+    )
+    answers = list(
+        Answer.objects.filter(questionnaire__round=round_)
+        .select_related("choice")
+        .annotate(answered_by_id=F("questionnaire__department_id"))
+    )
+    consolidated = dict(
+        Consolidation.objects.filter(round=round_).values_list("indicator_id", "answer_id")
+    )
+
+    by_pk = {answer.pk: answer for answer in answers}
+    by_department = {(answer.indicator_id, answer.answered_by_id): answer for answer in answers}
+    inputs: RoundInputs = {None: []}
+    owners: dict[int, int] = {}
+    for indicator_id, department_id, is_owner in assignments:
+        answer = by_department.get((indicator_id, department_id))
+        inputs.setdefault(department_id, []).append(
+            _indicator_input(indicators[indicator_id], answer)
+        )
+        if is_owner:
+            owners[indicator_id] = department_id
+    for indicator_id in dict.fromkeys(indicator_id for indicator_id, _d, _o in assignments):
+        if indicator_id in consolidated:
+            answer = by_pk.get(consolidated[indicator_id])
+        else:
+            answer = by_department.get((indicator_id, owners.get(indicator_id)))
+        inputs[None].append(_indicator_input(indicators[indicator_id], answer))
+    return inputs, stages
+
+
+# --- the card as JSON ----------------------------------------------------------------------
+
+
+def _group_to_json(group: Group) -> dict[str, Any]:
+    return {
+        "score": group.score,
+        "contributions": [
+            {"code": c.code, "score": c.score, "weight": c.weight, "share": c.share}
+            for c in group.contributions
+        ],
+    }
+
+
+def _group_from_json(data: dict[str, Any]) -> Group:
+    return Group(
+        score=data["score"],
+        contributions=[
+            Contribution(code=c["code"], score=c["score"], weight=c["weight"], share=c["share"])
+            for c in data["contributions"]
+        ],
+    )
+
+
+def card_to_json(card: ScoreCard) -> dict[str, Any]:
+    """The whole card as JSON-ready data (the shape is in the module docstring)."""
+    return {
+        "version": CARD_VERSION,
+        "overall": _group_to_json(card.overall),
+        "stage_attained": card.stage_attained,
+        "answered": card.answered,
+        "total": card.total,
+        "completeness": card.completeness,
+        "by_stage": [
+            {"stage": code, **_group_to_json(group)} for code, group in card.by_stage.items()
+        ],
+        "areas": [
+            {
+                "area": area.area,
+                "score": area.score,
+                "stage_attained": area.stage_attained,
+                "answered": area.answered,
+                "total": area.total,
+                "completeness": area.completeness,
+                "by_stage": [
+                    {"stage": code, **_group_to_json(group)}
+                    for code, group in area.by_stage.items()
+                ],
+            }
+            for area in card.areas.values()
+        ],
+    }
+
+
+def card_from_json(data: dict[str, Any]) -> ScoreCard:
+    """The ScoreCard that `card_to_json` stored (completeness is recomputed from the counts)."""
+    if data.get("version") != CARD_VERSION:
+        raise ValueError(f"unknown score card version: {data.get('version')!r}")
+    return ScoreCard(
+        areas={
+            area["area"]: AreaResult(
+                area=area["area"],
+                score=area["score"],
+                by_stage={cell["stage"]: _group_from_json(cell) for cell in area["by_stage"]},
+                stage_attained=area["stage_attained"],
+                answered=area["answered"],
+                total=area["total"],
+            )
+            for area in data["areas"]
+        },
+        by_stage={cell["stage"]: _group_from_json(cell) for cell in data["by_stage"]},
+        overall=_group_from_json(data["overall"]),
+        stage_attained=data["stage_attained"],
+        answered=data["answered"],
+        total=data["total"],
+    )
+
+
+# --- storing -------------------------------------------------------------------------------
+
+_COMPUTED_FIELDS = [
+    "trigger",
+    "computed_at",
+    "overall_score",
+    "stage_attained",
+    "completeness",
+    "card",
+]
+
+
+@transaction.atomic
+def snapshots_refresh(*, round: Round, trigger: SnapshotTrigger | str) -> list[ScoreSnapshot]:
+    """Recompute and store the round's snapshots: the municipality's first, then each department's.
+
+    Rows are updated in place; a department no longer assigned anything in
+    the round loses its snapshot.
+    """
+    # The round's row lock serialises refreshes, so two cannot both create the same snapshot.
+    locked = Round.objects.select_for_update().get(pk=round.pk)
+    inputs, stages = round_inputs(locked)
+    existing = {s.department_id: s for s in ScoreSnapshot.objects.filter(round=locked)}
+    now = timezone.now()
+    snapshots: list[ScoreSnapshot] = []
+    for department_id, items in inputs.items():
+        card = score_card(items, stages)
+        snapshot = existing.pop(department_id, None) or ScoreSnapshot(
+            round=locked, department_id=department_id
+        )
+        snapshot.trigger = trigger
+        snapshot.computed_at = now
+        snapshot.overall_score = card.overall.score
+        snapshot.stage_attained = card.stage_attained
+        snapshot.completeness = card.completeness
+        snapshot.card = card_to_json(card)
+        # Field checks only: the foreign keys and the one-per-round rule hold by construction
+        # (and in the database), and checking them here would cost queries per row.
+        snapshot.full_clean(
+            exclude=["round", "department"], validate_unique=False, validate_constraints=False
+        )
+        snapshots.append(snapshot)
+    if existing:
+        ScoreSnapshot.objects.filter(pk__in=[s.pk for s in existing.values()]).delete()
+    stored = [s for s in snapshots if s.pk is not None]
+    ScoreSnapshot.objects.bulk_create([s for s in snapshots if s.pk is None])
+    ScoreSnapshot.objects.bulk_update(stored, _COMPUTED_FIELDS)
+    return snapshots

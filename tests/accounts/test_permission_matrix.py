@@ -167,36 +167,39 @@ LOGIN = "302"  # anonymous users are sent to the sign-in page
 NOT_ALLOWED = f"{LOGIN} 405 405 405 405 405 405 405"  # wrong method, for all signed in
 
 
+def _only(status: str, *, a: set[str], c: set[str]) -> dict:
+    """`status` for the personas named (per tenant), 404 for everyone else signed in."""
+
+    def row(allowed: set[str]) -> str:
+        return " ".join(
+            LOGIN if persona == "anonymous" else status if persona in allowed else "404"
+            for persona in PERSONA_NAMES
+        )
+
+    return {"a": row(a), "c": row(c)}
+
+
 def _coordinators(status: str) -> dict:
-    """Only the municipality's coordinator; everyone else signed in gets 404."""
-    return {
-        "a": f"{LOGIN} 404 {status} 404 404 404 404 404",
-        "c": f"{LOGIN} 404 404 404 404 {status} 404 404",
-    }
+    return _only(status, a={"coordinator_a"}, c={"coordinator_c"})
 
 
 def _results_viewers(status: str) -> dict:
-    """The coordinator and (for A) the consultant; everyone else signed in gets 404."""
-    return {
-        "a": f"{LOGIN} 404 {status} {status} 404 404 404 404",
-        "c": f"{LOGIN} 404 404 404 404 {status} 404 404",
-    }
+    """The coordinator and (for A) the consultant."""
+    return _only(status, a={"coordinator_a", "consultant"}, c={"coordinator_c"})
 
 
 def _respondents(status: str) -> dict:
-    """Only the respondent of the department; everyone else signed in gets 404."""
-    return {
-        "a": f"{LOGIN} {status} 404 404 404 404 404 404",
-        "c": f"{LOGIN} 404 404 404 {status} 404 404 404",
-    }
+    """Only the respondent of the department."""
+    return _only(status, a={"respondent_a"}, c={"respondent_c"})
 
 
 def _questionnaire_viewers(status: str) -> dict:
     """The department's respondent, and the municipality's coordinator and consultant."""
-    return {
-        "a": f"{LOGIN} {status} {status} {status} 404 404 404 404",
-        "c": f"{LOGIN} 404 404 404 {status} {status} 404 404",
-    }
+    return _only(
+        status,
+        a={"respondent_a", "coordinator_a", "consultant"},
+        c={"respondent_c", "coordinator_c"},
+    )
 
 
 BOTH_NOT_ALLOWED = {"a": NOT_ALLOWED, "c": NOT_ALLOWED}

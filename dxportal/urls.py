@@ -10,6 +10,7 @@ urlpatterns = [
     path("questionnaires/", include("assessments.urls.workbooks")),
     path("catalogue/", include("frameworks.urls")),
     path("results/", include("results.urls")),
+    path("results/", include("results.urls_benchmarks")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

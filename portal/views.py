@@ -13,6 +13,7 @@ def home(request):
             "memberships": access.memberships,
             "municipalities": access.municipalities().order_by("code"),
             "can_edit_catalogue": access.has_global(Capability.EDIT_CATALOGUE),
+            "can_compare": bool(access.municipality_ids(Capability.COMPARE_MUNICIPALITIES)),
             "is_system_admin": access.is_system_admin,
             "my_questionnaires": my_questionnaires(request.user),
         }

@@ -1,4 +1,8 @@
-"""Results pages. /results/rules/ is public: how the scores are computed."""
+"""Results pages. /results/rules/ is public: how the scores are computed.
+
+/results/<code>/rounds/<id>/ is a round's dashboard, for the municipality's
+coordinators and consultants.
+"""
 
 from django.urls import path
 
@@ -7,4 +11,5 @@ from results import views
 app_name = "results"
 urlpatterns = [
     path("rules/", views.rules, name="rules"),
+    path("<str:code>/rounds/<int:round_id>/", views.dashboard, name="dashboard"),
 ]

@@ -1,13 +1,21 @@
-"""The scoring rules, in plain words, for anyone (public: no municipality's data is shown)."""
+"""Results pages: the scoring rules for anyone, and a round's dashboard for its municipality.
+
+The rules page is public (no municipality's data is shown); the dashboard is
+for those with Capability.VIEW_RESULTS in the municipality (others: 404).
+"""
 
 from dataclasses import dataclass
 
+from django.contrib.auth.decorators import login_required
 from django.db.models import F, Prefetch
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from accounts.access import Capability
+from assessments.selectors import round_for
 from frameworks.models import AnswerType, Edition, EditionStatus, Stage
+from results.dashboard import dashboard_for
 from results.scoring import (
     NOT_STARTED,
     IndicatorInput,
@@ -156,5 +164,24 @@ def rules(request):
             "editions": published_editions_with_stages(),
             "example": worked_example(),
             "gating": gating_example(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def dashboard(request, code: str, round_id: int):
+    round_ = round_for(request, code, round_id, Capability.VIEW_RESULTS)
+    # The membership's copy has the prefecture loaded for the page title.
+    round_.municipality = request.municipality
+    board = dashboard_for(round_)
+    return render(
+        request,
+        "results/dashboard.html",
+        {
+            "municipality": round_.municipality,
+            "round": round_,
+            "dashboard": board,
+            "data": board.chart_data() if board else None,
         },
     )

@@ -277,6 +277,18 @@ EXPECTED = {
         None,
         {"GET": {"-": "200 " * 7 + "200"}, "POST": {"-": "405 " * 7 + "405"}},
     ),
+    "results:dashboard": (
+        _round_page,
+        {"GET": _results_viewers("200"), "POST": BOTH_NOT_ALLOWED},
+    ),
+    "benchmarks:benchmark": (
+        _round_page,
+        {"GET": _results_viewers("200"), "POST": BOTH_NOT_ALLOWED},
+    ),
+    "benchmarks:portfolio": (
+        None,
+        {"GET": {"-": f"{LOGIN} 403 403 200 403 403 403 403"}, "POST": {"-": NOT_ALLOWED}},
+    ),
     "results:rules": (
         None,
         {"GET": {"-": "200 200 200 200 200 200 200 200"}, "POST": {"-": "405 " * 7 + "405"}},
@@ -482,6 +494,14 @@ def test_permission_matrix(client, personas, name, method, tenant, persona, stat
     response = client.generic(method, url)
     response.close()  # file downloads stream from an open file
     assert response.status_code == status, f"{persona} {method} {url}"
-    protected = ("municipalities:", "frameworks:editor", "rounds:", "questionnaires:", "workbooks:")
+    protected = (
+        "municipalities:",
+        "frameworks:editor",
+        "rounds:",
+        "questionnaires:",
+        "workbooks:",
+        "results:dashboard",
+        "benchmarks:",
+    )
     if status == 302 and user is None and name.startswith(protected):
         assert response["Location"].startswith(reverse("accounts:login"))

@@ -1,0 +1,264 @@
+"""Benchmarks: one municipality's results against its peers, and a consultant's portfolio.
+
+Peers of a round are the municipality snapshots (department empty) of every
+round in the same fiscal year on the same catalogue edition, in three groups:
+the same kind (Municipality.kind), the same prefecture (a prefecture counts
+with its own municipalities), and all municipalities.
+
+k-anonymity: a group's statistics for a score (overall or one area) are shown
+only when at least K_ANONYMITY (5) municipalities in the group have that
+score, counting the municipality itself when it has one. Below that the page
+says so instead. Only aggregates (quartiles, median) and the municipality's
+own rank are shown: never another municipality's name, and never a minimum
+or maximum, which would be one municipality's own score.
+
+`peer_benchmark` runs two queries whatever the number of municipalities (the
+snapshots with their municipality's kind and prefecture; the edition's
+areas); `portfolio` runs four (latest rounds, their snapshots, areas, stages).
+"""
+
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from assessments.models import Round
+from frameworks.models import PolicyArea, Stage
+from frameworks.templatetags.catalogue import localized_text
+from municipalities.models import Municipality
+from results.models import ScoreSnapshot
+from results.scoring import NOT_STARTED
+
+K_ANONYMITY = 5
+
+# --- pure statistics -----------------------------------------------------------------------
+
+
+def median(values: Sequence[float]) -> float:
+    """The middle value (the mean of the two middle ones for an even count)."""
+    return statistics.median(values)
+
+
+def quartiles(values: Sequence[float]) -> tuple[float, float, float]:
+    """(Q1, median, Q3) by linear interpolation between the closest ranks (inclusive method)."""
+    if len(values) == 1:
+        return (values[0], values[0], values[0])
+    q1, q2, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    return (q1, q2, q3)
+
+
+def rank(value: float, values: Iterable[float]) -> int:
+    """1 for the highest; equal scores share a rank (1, 2, 2, 4)."""
+    return 1 + sum(1 for other in values if other > value)
+
+
+# --- one municipality against its peers ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupStat:
+    """A peer group's statistics for one score; None everywhere when hidden."""
+
+    count: int  # municipalities in the group with this score
+    q1: float | None = None
+    median: float | None = None
+    q3: float | None = None
+    rank: int | None = None  # the municipality's own rank, when it has the score
+
+    @property
+    def shown(self) -> bool:
+        return self.count >= K_ANONYMITY
+
+
+@dataclass(frozen=True)
+class BenchmarkRow:
+    label: str
+    own: float | None
+    groups: list[GroupStat]
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    round: Round
+    has_results: bool
+    group_labels: list[str]
+    rows: list[BenchmarkRow] = field(default_factory=list)
+
+
+def _group_stat(own: float | None, scores: list[float]) -> GroupStat:
+    if len(scores) < K_ANONYMITY:
+        return GroupStat(count=len(scores))
+    q1, mid, q3 = quartiles(scores)
+    return GroupStat(
+        count=len(scores),
+        q1=q1,
+        median=mid,
+        q3=q3,
+        rank=rank(own, scores) if own is not None else None,
+    )
+
+
+def _prefecture_key(municipality_id: int, prefecture_id: int | None) -> int:
+    """A prefecture is grouped with its own municipalities."""
+    return prefecture_id if prefecture_id is not None else municipality_id
+
+
+def _area_scores(card: dict[str, Any]) -> dict[str, float | None]:
+    return {area["area"]: area["score"] for area in card.get("areas", [])}
+
+
+def peer_benchmark(round_: Round) -> Benchmark:
+    """The round's overall and per-area scores against its three peer groups (two queries)."""
+    municipality = round_.municipality
+    peers = list(
+        ScoreSnapshot.objects.filter(
+            department__isnull=True,
+            round__fiscal_year=round_.fiscal_year,
+            round__edition_id=round_.edition_id,
+        ).values_list(
+            "round__municipality_id",
+            "round__municipality__kind",
+            "round__municipality__prefecture_id",
+            "overall_score",
+            "card",
+        )
+    )
+    areas = list(PolicyArea.objects.filter(edition_id=round_.edition_id).order_by("order"))
+    own_key = _prefecture_key(municipality.pk, municipality.prefecture_id)
+    in_group = [
+        lambda kind, pref: kind == municipality.kind,
+        lambda kind, pref: pref == own_key,
+        lambda kind, pref: True,
+    ]
+    members: list[list[tuple[int, float | None, dict[str, float | None]]]] = [[], [], []]
+    own_overall: float | None = None
+    own_areas: dict[str, float | None] = {}
+    has_results = False
+    for municipality_id, kind, prefecture_id, overall, card in peers:
+        by_area = _area_scores(card)
+        if municipality_id == municipality.pk:
+            has_results = True
+            own_overall, own_areas = overall, by_area
+        pref = _prefecture_key(municipality_id, prefecture_id)
+        for group, belongs in zip(members, in_group, strict=True):
+            if belongs(kind, pref):
+                group.append((municipality_id, overall, by_area))
+
+    def row(label: str, own: float | None, score_of) -> BenchmarkRow:
+        stats = []
+        for group in members:
+            scores = [score for score in map(score_of, group) if score is not None]
+            stats.append(_group_stat(own, scores))
+        return BenchmarkRow(label=label, own=own, groups=stats)
+
+    rows = [row(_("総合得点"), own_overall, lambda member: member[1])]
+    for area in areas:
+        rows.append(
+            row(
+                _localized_name(area),
+                own_areas.get(area.code),
+                lambda member, code=area.code: member[2].get(code),
+            )
+        )
+    return Benchmark(
+        round=round_,
+        has_results=has_results,
+        group_labels=[
+            _("同じ区分（%(kind)s）") % {"kind": municipality.get_kind_display()},
+            _("同じ都道府県"),
+            _("全団体"),
+        ],
+        rows=rows,
+    )
+
+
+def _localized_name(obj) -> str:
+    return localized_text(obj, "name")
+
+
+# --- a consultant's portfolio ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PortfolioRow:
+    municipality: Municipality
+    round: Round | None  # the latest round, if any
+    overall_score: float | None
+    stage_label: str
+    completeness: float | None
+    area_scores: list[float | None]  # in the order of Portfolio.areas
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    areas: list[str]  # area names, the columns
+    rows: list[PortfolioRow]
+
+
+def portfolio(municipalities: Sequence[Municipality]) -> Portfolio:
+    """Each municipality's latest round and its stored results (four queries).
+
+    Area columns are the union of the areas of the editions in use, in
+    catalogue order, named by the newest edition that has them.
+    """
+    latest: dict[int, Round] = {}
+    for round_ in Round.objects.filter(municipality__in=municipalities).order_by(
+        "municipality_id", "-fiscal_year"
+    ):
+        latest.setdefault(round_.municipality_id, round_)
+    snapshots = {
+        snapshot.round_id: snapshot
+        for snapshot in ScoreSnapshot.objects.filter(
+            department__isnull=True, round__in=[r.pk for r in latest.values()]
+        )
+    }
+    edition_ids = {r.edition_id for r in latest.values()}
+    area_names: dict[str, str] = {}
+    area_order: dict[str, tuple[int, int]] = {}
+    for area in PolicyArea.objects.filter(edition_id__in=edition_ids).order_by("-edition_id"):
+        area_names.setdefault(area.code, _localized_name(area))
+        area_order.setdefault(area.code, (area.order, len(area_order)))
+    stage_names = {
+        (stage.edition_id, stage.code): _localized_name(stage)
+        for stage in Stage.objects.filter(edition_id__in=edition_ids)
+    }
+    codes = sorted(area_names, key=lambda code: area_order[code])
+    rows = []
+    for municipality in municipalities:
+        round_ = latest.get(municipality.pk)
+        snapshot = snapshots.get(round_.pk) if round_ else None
+        if snapshot is None:
+            rows.append(PortfolioRow(municipality, round_, None, "", None, [None] * len(codes)))
+            continue
+        by_area = _area_scores(snapshot.card)
+        stage = snapshot.stage_attained
+        rows.append(
+            PortfolioRow(
+                municipality=municipality,
+                round=round_,
+                overall_score=snapshot.overall_score,
+                stage_label=(
+                    _("未着手")
+                    if stage == NOT_STARTED
+                    else stage_names.get((round_.edition_id, stage), stage)
+                ),
+                completeness=snapshot.completeness,
+                area_scores=[by_area.get(code) for code in codes],
+            )
+        )
+    return Portfolio(areas=[area_names[code] for code in codes], rows=rows)
+
+
+def portfolio_sorted(rows: list[PortfolioRow], sort: str) -> list[PortfolioRow]:
+    """By score or completeness (highest first, no results last), or by name (kana order)."""
+    if sort == "name":
+        return sorted(rows, key=lambda r: (r.municipality.name_kana, r.municipality.code))
+    attribute = "completeness" if sort == "completeness" else "overall_score"
+
+    def key(r: PortfolioRow):
+        value = getattr(r, attribute)
+        return (value is None, -(value or 0), r.municipality.name_kana, r.municipality.code)
+
+    return sorted(rows, key=key)

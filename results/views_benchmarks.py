@@ -1,0 +1,95 @@
+"""Benchmark pages: a round against its peers, and a consultant's portfolio.
+
+The benchmark is for the municipality's coordinators and consultants
+(VIEW_RESULTS through round_for: 404 for anyone else). The portfolio is for
+users who compare municipalities (consultants): 403 for anyone else signed in.
+"""
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from accounts.access import Capability, access_for
+from assessments.selectors import round_for
+from municipalities.models import Municipality
+from results.benchmarks import K_ANONYMITY, peer_benchmark, portfolio, portfolio_sorted
+
+SORTS = [
+    ("score", _("総合得点の高い順")),
+    ("completeness", _("回答率の高い順")),
+    ("name", _("団体名順")),
+]
+
+
+@login_required
+@require_GET
+def benchmark(request, code: str, round_id: int):
+    round_ = round_for(request, code, round_id, Capability.VIEW_RESULTS)
+    return render(
+        request,
+        "results/benchmark.html",
+        {
+            "municipality": request.municipality,  # with its prefecture, from the memberships
+            "round": round_,
+            "benchmark": peer_benchmark(round_),
+            "k_anonymity": K_ANONYMITY,
+        },
+    )
+
+
+class PortfolioFilterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("区分"), required=False)
+    prefecture = forms.ChoiceField(label=_("都道府県"), required=False)
+    sort = forms.ChoiceField(label=_("並び順"), required=False, choices=SORTS)
+
+    def __init__(self, data, municipalities: list[Municipality]):
+        super().__init__(data)
+        kinds = {m.kind: m.get_kind_display() for m in municipalities}
+        prefectures = {
+            str(prefecture.pk): prefecture.name
+            for prefecture in (m.prefecture or m for m in municipalities)
+        }
+        everything = [("", _("すべて"))]
+        self.fields["kind"].choices = everything + sorted(kinds.items())
+        self.fields["prefecture"].choices = everything + sorted(prefectures.items())
+
+
+def _filtered(form: PortfolioFilterForm, municipalities: list[Municipality]) -> list[Municipality]:
+    if not form.is_valid():
+        return municipalities
+    kind = form.cleaned_data["kind"]
+    prefecture = form.cleaned_data["prefecture"]
+    return [
+        m
+        for m in municipalities
+        if (not kind or m.kind == kind)
+        and (not prefecture or str(m.prefecture_id or m.pk) == prefecture)
+    ]
+
+
+@login_required
+@require_GET
+def portfolio_view(request):
+    access = access_for(request.user)
+    if not access.municipality_ids(Capability.COMPARE_MUNICIPALITIES):
+        raise PermissionDenied
+    assigned = list(access.municipalities(Capability.COMPARE_MUNICIPALITIES))
+    form = PortfolioFilterForm(request.GET, assigned)
+    sort = form.cleaned_data.get("sort") if form.is_valid() else ""
+    sort = sort or "score"
+    result = portfolio(_filtered(form, assigned))
+    return render(
+        request,
+        "results/portfolio.html",
+        {
+            "form": form,
+            "sort": sort,
+            "sort_label": dict(SORTS)[sort],
+            "areas": result.areas,
+            "rows": portfolio_sorted(result.rows, sort),
+            "assigned_count": len(assigned),
+        },
+    )

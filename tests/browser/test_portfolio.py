@@ -1,0 +1,34 @@
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from tests.browser.test_rounds import _sign_in
+from tests.frameworks.factories import make_edition
+from tests.results.test_benchmarks import make_round
+
+
+def test_consultant_filters_the_portfolio_and_opens_a_municipality(
+    page, personas, assert_accessible
+):
+    edition = make_edition(indicators=2, areas=2)
+    personas.municipality_b.kind = "town"
+    personas.municipality_b.save()
+    make_round(personas.municipality_a, edition, personas.admin, 40.0, areas=(30, 50))
+    make_round(personas.municipality_b, edition, personas.admin, 70.0, areas=(60, 80))
+
+    _sign_in(page, personas.consultant)
+    page.goto(reverse("benchmarks:portfolio"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("担当団体の比較")
+    table = page.get_by_role("table")
+    expect(table.get_by_role("row")).to_have_count(3)
+    assert_accessible()
+
+    page.get_by_role("combobox", name="区分").select_option(label="町")
+    page.get_by_role("button", name="表示する").click()
+    expect(table.get_by_role("row")).to_have_count(2)
+    expect(table).to_contain_text(personas.municipality_b.name)
+    expect(table).to_contain_text("70.0")
+    assert_accessible()
+
+    table.get_by_role("link", name=str(personas.municipality_b)).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("評価ラウンド")
+    assert f"/m/{personas.municipality_b.code}/rounds/" in page.url

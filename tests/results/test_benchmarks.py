@@ -1,0 +1,303 @@
+"""Benchmarks: statistics, k-anonymity, who may see what, and a fixed number of queries."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.models import Round
+from results.benchmarks import (
+    K_ANONYMITY,
+    GroupStat,
+    median,
+    peer_benchmark,
+    quartiles,
+    rank,
+)
+from results.models import ScoreSnapshot, SnapshotTrigger
+from tests.factories import MunicipalityFactory, PrefectureFactory
+from tests.frameworks.factories import make_edition
+from tests.personas import PERSONA_NAMES
+
+HIDDEN = "比較できる団体が5未満のため表示しません"
+
+# --- pure statistics ---------------------------------------------------------------------
+
+
+def test_median_of_odd_and_even_counts():
+    assert median([3, 1, 2]) == 2
+    assert median([4, 1, 3, 2]) == 2.5
+
+
+def test_quartiles_interpolate_between_ranks():
+    assert quartiles([1, 2, 3, 4, 5]) == (2, 3, 4)
+    assert quartiles([10, 20, 30, 40, 50, 60]) == pytest.approx((22.5, 35, 47.5))
+    assert quartiles([7]) == (7, 7, 7)
+
+
+def test_rank_is_one_for_the_highest_and_ties_share():
+    scores = [90, 80, 80, 70]
+    assert [rank(s, scores) for s in scores] == [1, 2, 2, 4]
+
+
+def test_a_group_below_k_is_hidden():
+    assert not GroupStat(count=K_ANONYMITY - 1).shown
+    assert GroupStat(count=K_ANONYMITY).shown
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def make_round(municipality, edition, user, score, *, fiscal_year=2026, areas=(None, None)):
+    round_ = Round.objects.create(
+        municipality=municipality,
+        edition=edition,
+        fiscal_year=fiscal_year,
+        opens_on=datetime.date(2026, 6, 1),
+        closes_on=datetime.date(2026, 9, 30),
+        created_by=user,
+    )
+    if score is not None:
+        ScoreSnapshot.objects.create(
+            round=round_,
+            trigger=SnapshotTrigger.SUBMITTED,
+            computed_at=timezone.now(),
+            overall_score=score,
+            stage_attained="digitization",
+            completeness=80.0,
+            card={
+                "version": 1,
+                "areas": [
+                    {"area": f"area-{n}", "score": area_score}
+                    for n, area_score in enumerate(areas, start=1)
+                ],
+            },
+        )
+    return round_
+
+
+@pytest.fixture
+def edition(db):
+    return make_edition(indicators=2, areas=2)
+
+
+def peers(edition, user, scores, **municipality_fields):
+    """One city per score, each with a round on the edition (no names of personas)."""
+    return [
+        make_round(MunicipalityFactory(name=f"比較市{n}", **municipality_fields), edition, user, s)
+        for n, s in enumerate(scores)
+    ]
+
+
+def benchmark_url(round_):
+    return reverse(
+        "benchmarks:benchmark",
+        kwargs={"code": round_.municipality.code, "round_id": round_.pk},
+    )
+
+
+# --- k-anonymity ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("others", "shown"), [(3, False), (4, True)])
+def test_a_group_is_shown_from_five_municipalities_with_results(personas, edition, others, shown):
+    """Four municipalities in all (this one and three others) are hidden; five are shown."""
+    own = make_round(personas.municipality_a, edition, personas.coordinator_a, 50.0)
+    peers(edition, personas.admin, [10.0, 20.0, 30.0, 40.0][:others])
+    # A round without results does not count.
+    make_round(MunicipalityFactory(), edition, personas.admin, None)
+
+    overall = peer_benchmark(own).rows[0]
+
+    assert [g.shown for g in overall.groups] == [shown] * 3
+    assert overall.groups[2].count == others + 1
+    if shown:
+        assert (overall.groups[2].median, overall.groups[2].rank) == (30.0, 1)
+    else:
+        assert overall.groups[2].median is None
+
+
+def test_other_years_and_editions_are_not_peers(personas, edition):
+    own = make_round(personas.municipality_a, edition, personas.coordinator_a, 50.0)
+    peers(edition, personas.admin, [10.0, 20.0])
+    for municipality in (MunicipalityFactory(), MunicipalityFactory()):
+        make_round(municipality, edition, personas.admin, 30.0, fiscal_year=2025)
+        make_round(municipality, make_edition(), personas.admin, 30.0, fiscal_year=2026)
+
+    assert peer_benchmark(own).rows[0].groups[2].count == 3
+
+
+def test_groups_by_kind_and_prefecture(personas, edition):
+    own = make_round(personas.municipality_a, edition, personas.coordinator_a, 50.0)
+    peers(edition, personas.admin, [10.0, 20.0, 30.0, 40.0])  # cities in Tokyo
+    osaka = PrefectureFactory(code="270008", name="大阪府", name_kana="オオサカフ")
+    peers(edition, personas.admin, [60.0, 70.0], kind="town", prefecture=osaka)
+
+    kind, prefecture, everyone = peer_benchmark(own).rows[0].groups
+
+    assert (kind.count, prefecture.count, everyone.count) == (5, 5, 7)
+    assert everyone.rank == 3
+
+
+def test_area_scores_are_compared_per_area(personas, edition):
+    own = make_round(personas.municipality_a, edition, personas.coordinator_a, 50.0, areas=(80, 0))
+    for n in range(4):
+        make_round(MunicipalityFactory(), edition, personas.admin, 50.0, areas=(10 * n, None))
+
+    _overall, area_1, area_2 = peer_benchmark(own).rows
+
+    assert (area_1.own, area_1.groups[2].shown, area_1.groups[2].rank) == (80, True, 1)
+    assert area_1.groups[2].median == 20
+    assert (area_2.own, area_2.groups[2].count, area_2.groups[2].shown) == (0, 1, False)
+
+
+# --- the benchmark page --------------------------------------------------------------------
+
+
+def test_the_page_never_shows_another_municipality(client, personas, edition):
+    own = make_round(personas.municipality_a, edition, personas.coordinator_a, 50.0)
+    # Six scores: every quartile falls between two of them, none is a peer's own score.
+    others = peers(edition, personas.admin, [11.3, 23.7, 37.9, 61.1, 83.3])
+    client.force_login(personas.coordinator_a)
+
+    page = client.get(benchmark_url(own)).content.decode()
+
+    assert "50.0" in page
+    assert "6団体中 3位" in page
+    for round_, score in zip(others, ["11.3", "23.7", "37.9", "61.1", "83.3"], strict=True):
+        assert round_.municipality.name not in page
+        assert score not in page
+    assert personas.municipality_b.name not in page
+
+
+def test_the_page_says_when_a_group_is_too_small(client, personas, edition):
+    own = make_round(personas.municipality_a, edition, personas.coordinator_a, 50.0)
+    others = peers(edition, personas.admin, [11.3, 23.7])
+    client.force_login(personas.consultant)
+
+    page = client.get(benchmark_url(own)).content.decode()
+
+    assert HIDDEN in page
+    assert "11.3" not in page and others[0].municipality.name not in page
+
+
+@pytest.mark.parametrize("persona", ["respondent_a", "coordinator_c", "admin"])
+def test_outsiders_get_404(client, personas, edition, persona):
+    own = make_round(personas.municipality_a, edition, personas.coordinator_a, 50.0)
+    client.force_login(getattr(personas, persona))
+    assert client.get(benchmark_url(own)).status_code == 404
+
+
+@pytest.mark.parametrize("others", [5, 12])
+def test_the_benchmark_page_runs_a_fixed_number_of_queries(
+    client, personas, edition, others, django_assert_num_queries
+):
+    own = make_round(personas.municipality_a, edition, personas.coordinator_a, 50.0)
+    peers(edition, personas.admin, [float(n) for n in range(others)])
+    client.force_login(personas.coordinator_a)
+    # session, user, memberships, round, snapshots, areas; the session is saved (3)
+    with django_assert_num_queries(9):
+        assert client.get(benchmark_url(own)).status_code == 200
+
+
+# --- the portfolio -------------------------------------------------------------------------
+
+PORTFOLIO = "/results/portfolio/"
+
+
+@pytest.fixture
+def portfolio_rounds(personas, edition):
+    """A (a city, 40 points) and B (a town, 70 points) with results; C (not assigned) too."""
+    personas.municipality_b.kind = "town"
+    personas.municipality_b.save()
+    return [
+        make_round(personas.municipality_a, edition, personas.admin, 40.0, areas=(30, 50)),
+        make_round(personas.municipality_b, edition, personas.admin, 70.0, areas=(60, 80)),
+        make_round(personas.municipality_c, edition, personas.admin, 99.0),
+    ]
+
+
+def names_in_order(page: str, personas) -> list[str]:
+    """The assigned municipalities in the table, in order (the header names them too)."""
+    page = page[page.index("<table") :]
+    names = [personas.municipality_a.name, personas.municipality_b.name]
+    return sorted((n for n in names if n in page), key=page.index)
+
+
+def test_the_portfolio_shows_only_assigned_municipalities(client, personas, portfolio_rounds):
+    client.force_login(personas.consultant)
+
+    page = client.get(PORTFOLIO).content.decode()
+
+    assert names_in_order(page, personas) == [
+        personas.municipality_b.name,
+        personas.municipality_a.name,
+    ]
+    assert personas.municipality_c.name not in page
+    assert "99.0" not in page
+    assert "取組分野1" in page and "80.0" in page
+    assert reverse("benchmarks:portfolio") == PORTFOLIO
+    assert reverse("rounds:index", kwargs={"code": personas.municipality_a.code}) in page
+
+
+def test_the_portfolio_filters_by_kind_and_prefecture(client, personas, portfolio_rounds):
+    client.force_login(personas.consultant)
+
+    towns = client.get(PORTFOLIO, {"kind": "town"}).content.decode()
+    tokyo = client.get(PORTFOLIO, {"prefecture": personas.municipality_a.prefecture_id})
+    elsewhere = client.get(PORTFOLIO, {"prefecture": personas.municipality_c.pk})
+
+    assert names_in_order(towns, personas) == [personas.municipality_b.name]
+    assert len(names_in_order(tokyo.content.decode(), personas)) == 2
+    # Not a choice: the form says so and the list is not filtered.
+    assert elsewhere.context["form"].errors
+    assert len(names_in_order(elsewhere.content.decode(), personas)) == 2
+
+
+@pytest.mark.parametrize(
+    ("sort", "first"),
+    [("score", "municipality_b"), ("name", "municipality_a"), ("completeness", "municipality_a")],
+)
+def test_the_portfolio_sorts(client, personas, portfolio_rounds, sort, first):
+    personas.municipality_a.name_kana = "ア"
+    personas.municipality_a.save()
+    ScoreSnapshot.objects.filter(round=portfolio_rounds[1]).update(completeness=10.0)
+    client.force_login(personas.consultant)
+
+    page = client.get(PORTFOLIO, {"sort": sort}).content.decode()
+
+    assert names_in_order(page, personas)[0] == getattr(personas, first).name
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        (name, 200 if name == "consultant" else 302 if name == "anonymous" else 403)
+        for name in PERSONA_NAMES
+    ],
+)
+def test_only_consultants_see_the_portfolio(client, personas, persona, status):
+    user = personas.by_name(persona)
+    if user is not None:
+        client.force_login(user)
+    assert client.get(PORTFOLIO).status_code == status
+
+
+@pytest.mark.parametrize("assigned", [5, 12])
+def test_the_portfolio_runs_a_fixed_number_of_queries(
+    client, personas, edition, assigned, django_assert_num_queries
+):
+    from accounts.models import Membership, Role
+
+    for n in range(assigned - 2):
+        municipality = MunicipalityFactory()
+        Membership.objects.create(
+            user=personas.consultant, role=Role.CONSULTANT, municipality=municipality
+        )
+        make_round(municipality, edition, personas.admin, float(n), areas=(n, n))
+    client.force_login(personas.consultant)
+    # session, user, memberships, municipalities, rounds, snapshots, areas, stages;
+    # the session is saved (3)
+    with django_assert_num_queries(11):
+        assert client.get(PORTFOLIO).status_code == 200

@@ -117,7 +117,6 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    _database["TEST"] = {"NAME": env_str("SQLITE_TEST_NAME")}  # in-memory unless set
 elif _database["ENGINE"] == "django.db.backends.postgresql":
     _database["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
     # A restarted PostgreSQL costs errors only during the outage.

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 
+from assessments.coordination import assignment_set
 from assessments.models import Questionnaire
 from assessments.rounds import round_open
 from tests.frameworks.factories import make_edition
@@ -33,3 +34,16 @@ def open_round(personas):
 def questionnaire(open_round, personas) -> Questionnaire:
     """Department A's questionnaire, answered by personas.respondent_a."""
     return open_round.questionnaires.get(department=personas.department_a)
+
+
+def share_with_tax_office(round_, personas, codes):
+    """Let 税務課 answer these indicators too; DX推進課 stays the owner."""
+    for code in codes:
+        assignment_set(
+            round=round_,
+            indicator=round_.edition.indicators.get(code=code),
+            departments=[personas.department_a, personas.other_department_a],
+            owner=personas.department_a,
+            user=personas.coordinator_a,
+        )
+    return round_

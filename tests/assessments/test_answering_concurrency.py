@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from assessments.models import Answer, AnswerChange, QuestionnaireStatus
-from tests.assessments.test_answering_support import HTMX, open_all_types
+from tests.assessments.answering_support import HTMX, open_all_types
 
 pytestmark = [
     pytest.mark.skipif(

@@ -24,7 +24,7 @@ from assessments.my_work import my_questionnaires
 from assessments.progress import questionnaire_progress, unanswered_required
 from assessments.submitting import SubmitError, questionnaire_submit
 from frameworks.models import AnswerType
-from tests.assessments.test_answering_support import HTMX, open_all_types
+from tests.assessments.answering_support import HTMX, open_all_types
 from tests.frontend.page import Page
 
 

@@ -16,7 +16,7 @@ from assessments.models import (
     QuestionnaireStatus,
     RoundStatus,
 )
-from tests.assessments.test_answering_support import HTMX, open_all_types
+from tests.assessments.answering_support import HTMX, open_all_types
 from tests.frontend.page import Page
 
 

@@ -6,10 +6,10 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
-from assessments.coordination import assignment_set
 from assessments.models import Answer, QuestionnaireStatus
 from assessments.round_progress import round_progress, rounds_with_progress, today_in_japan
 from assessments.rounds import round_open
+from tests.assessments.conftest import share_with_tax_office
 from tests.factories import DepartmentFactory
 from tests.frameworks.factories import make_edition
 
@@ -24,15 +24,7 @@ def _by_name(progress):
 @pytest.fixture
 def two_departments(open_round, personas):
     """STD-01 and STD-02 are also answered by 税務課, which answers nothing else."""
-    for code in ["STD-01", "STD-02"]:
-        assignment_set(
-            round=open_round,
-            indicator=open_round.edition.indicators.get(code=code),
-            departments=[personas.department_a, personas.other_department_a],
-            owner=personas.department_a,
-            user=personas.coordinator_a,
-        )
-    return open_round
+    return share_with_tax_office(open_round, personas, ["STD-01", "STD-02"])
 
 
 def test_counts_assigned_and_answered_per_department(two_departments, personas):

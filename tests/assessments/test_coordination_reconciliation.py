@@ -5,11 +5,12 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from assessments.coordination import CoordinationError, assignment_set, consolidation_set
+from assessments.coordination import CoordinationError, consolidation_set
 from assessments.models import Answer, Consolidation
 from assessments.reconciliation import reconciliation_for
 from assessments.rounds import round_open
 from frameworks.models import AnswerType
+from tests.assessments.conftest import share_with_tax_office
 from tests.factories import DepartmentFactory
 from tests.frameworks.factories import IndicatorFactory, make_edition
 
@@ -19,15 +20,7 @@ from tests.frameworks.factories import IndicatorFactory, make_edition
 @pytest.fixture
 def shared(open_round, personas):
     """STD-01 (maturity) and CHO-01 (choice) answered by DX推進課 (owner) and 税務課."""
-    for code in ["STD-01", "CHO-01"]:
-        assignment_set(
-            round=open_round,
-            indicator=open_round.edition.indicators.get(code=code),
-            departments=[personas.department_a, personas.other_department_a],
-            owner=personas.department_a,
-            user=personas.coordinator_a,
-        )
-    return open_round
+    return share_with_tax_office(open_round, personas, ["STD-01", "CHO-01"])
 
 
 def _answer(round_, department, code, **values):

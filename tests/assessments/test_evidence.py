@@ -14,7 +14,7 @@ from django.urls import reverse
 from assessments import evidence as evidence_module
 from assessments.evidence import EvidenceError, check_name, evidence_upload
 from assessments.models import EvidenceFile, QuestionnaireStatus
-from tests.assessments.test_answering_support import HTMX, open_all_types
+from tests.assessments.answering_support import HTMX, open_all_types
 from tests.frontend.page import Page
 
 

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from assessments.models import Answer, AnswerChange, QuestionnaireStatus
 from assessments.workbooks.layout import IDENTIFIER_LABEL, INSTRUCTIONS_TITLE, identifier_read
-from tests.assessments.test_workbook_helpers import cell, fill, load, make_workbook_round
+from tests.assessments.workbook_support import cell, fill, load, make_workbook_round
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from assessments.workbooks.layout import (
     parse_cells,
     sheet_title,
 )
-from tests.assessments.test_workbook_helpers import (
+from tests.assessments.workbook_support import (
     answer_sheets,
     cell,
     export,

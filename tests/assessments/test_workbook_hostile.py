@@ -23,7 +23,7 @@ from assessments.answering import answer_values_of
 from assessments.models import Answer, AnswerChange
 from assessments.workbooks import reading
 from assessments.workbooks.layout import COLUMN_NUMBER
-from tests.assessments.test_workbook_helpers import (
+from tests.assessments.workbook_support import (
     apply,
     export,
     fill,

@@ -12,7 +12,7 @@ from assessments.answering import answer_save
 from assessments.models import Answer, AnswerChange, QuestionnaireStatus, RoundStatus
 from assessments.views.workbooks import SESSION_KEY
 from assessments.workbooks.layout import INSTRUCTIONS_TITLE
-from tests.assessments.test_workbook_helpers import (
+from tests.assessments.workbook_support import (
     apply,
     cell,
     export,

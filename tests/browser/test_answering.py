@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 from assessments.models import Answer
-from tests.assessments.test_answering_support import open_all_types
+from tests.assessments.answering_support import open_all_types
 from tests.browser.test_departments import _sign_in
 from tests.factories import MembershipFactory, UserFactory
 

@@ -4,7 +4,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from assessments.models import Answer, AnswerChange
-from tests.assessments.test_workbook_helpers import fill, make_workbook_round
+from tests.assessments.workbook_support import fill, make_workbook_round
 from tests.browser.test_departments import _sign_in
 
 

@@ -26,6 +26,9 @@ class Capability(StrEnum):
     ANSWER_FOR_DEPARTMENT = "answer_for_department"  # answer a department's questionnaire
     MANAGE_ROUNDS = "manage_rounds"  # open rounds, assign, review, reconcile, remind
     VIEW_RESULTS = "view_results"  # rounds, progress and results of the municipality
+    # A department's own results: respondents hold it in their department only (see `can`),
+    # coordinators and consultants in every department of their municipalities.
+    VIEW_DEPARTMENT_RESULTS = "view_department_results"
     COMPARE_MUNICIPALITIES = "compare_municipalities"  # see assigned municipalities side by side
     EDIT_CATALOGUE = "edit_catalogue"  # maintain framework editions
     ADMINISTER = "administer"  # Django admin, portal-wide operations
@@ -33,17 +36,29 @@ class Capability(StrEnum):
 
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
-    Role.RESPONDENT: frozenset({Capability.VIEW_MUNICIPALITY, Capability.ANSWER_FOR_DEPARTMENT}),
+    Role.RESPONDENT: frozenset(
+        {
+            Capability.VIEW_MUNICIPALITY,
+            Capability.ANSWER_FOR_DEPARTMENT,
+            Capability.VIEW_DEPARTMENT_RESULTS,
+        }
+    ),
     Role.COORDINATOR: frozenset(
         {
             Capability.VIEW_MUNICIPALITY,
             Capability.MANAGE_DEPARTMENTS,
             Capability.MANAGE_ROUNDS,
             Capability.VIEW_RESULTS,
+            Capability.VIEW_DEPARTMENT_RESULTS,
         }
     ),
     Role.CONSULTANT: frozenset(
-        {Capability.VIEW_MUNICIPALITY, Capability.VIEW_RESULTS, Capability.COMPARE_MUNICIPALITIES}
+        {
+            Capability.VIEW_MUNICIPALITY,
+            Capability.VIEW_RESULTS,
+            Capability.VIEW_DEPARTMENT_RESULTS,
+            Capability.COMPARE_MUNICIPALITIES,
+        }
     ),
     Role.CATALOGUE_EDITOR: frozenset({Capability.EDIT_CATALOGUE}),
     Role.SYSTEM_ADMIN: frozenset(

@@ -4,6 +4,7 @@ from django.http import Http404
 
 from accounts.access import Capability, access_for
 from assessments.models import Questionnaire, Round
+from municipalities.models import Department
 
 
 def questionnaire_for(request, questionnaire_id: int, *, to_answer: bool) -> Questionnaire:
@@ -40,3 +41,25 @@ def round_for(request, code: str, round_id: int, capability: Capability) -> Roun
         )
     except Round.DoesNotExist:
         raise Http404 from None
+
+
+def round_department_for(
+    request, code: str, round_id: int, department_id: int
+) -> tuple[Round, Department]:
+    """A round and one of its municipality's departments, if the user may see that department's results.
+
+    Capability.VIEW_DEPARTMENT_RESULTS: a respondent holds it in their own
+    department only; coordinators and consultants in every department of
+    their municipality. Anything else is a 404.
+    """
+    round_ = round_for(request, code, round_id, Capability.VIEW_DEPARTMENT_RESULTS)
+    municipality = request.municipality
+    try:
+        department = Department.objects.get(pk=department_id, municipality=municipality)
+    except Department.DoesNotExist:
+        raise Http404 from None
+    if not access_for(request.user).can(
+        Capability.VIEW_DEPARTMENT_RESULTS, municipality, department
+    ):
+        raise Http404
+    return round_, department

@@ -14,7 +14,9 @@ or maximum, which would be one municipality's own score.
 
 `peer_benchmark` runs two queries whatever the number of municipalities (the
 snapshots with their municipality's kind and prefecture; the edition's
-areas); `portfolio` runs four (latest rounds, their snapshots, areas, stages).
+areas); `same_kind_peers` (the dashboard's peer median) runs one, with the
+same statistics and the same k-anonymity rule; `portfolio` runs four
+(latest rounds, their snapshots, areas, stages).
 """
 
 import statistics
@@ -109,14 +111,21 @@ def _area_scores(card: dict[str, Any]) -> dict[str, float | None]:
     return {area["area"]: area["score"] for area in card.get("areas", [])}
 
 
-def peer_benchmark(round_: Round) -> Benchmark:
-    """The round's overall and per-area scores against its three peer groups (two queries)."""
-    municipality = round_.municipality
-    peers = list(
-        ScoreSnapshot.objects.filter(
+PeerRow = tuple[int, str, int | None, float | None, dict[str, float | None]]
+
+
+def _peer_rows(round_: Round, **only: Any) -> list[PeerRow]:
+    """(municipality id, kind, prefecture id, overall score, area scores) of every peer (one query).
+
+    `only` narrows the peers further (e.g. to one kind) in the database.
+    """
+    return [
+        (municipality_id, kind, prefecture_id, overall, _area_scores(card))
+        for municipality_id, kind, prefecture_id, overall, card in ScoreSnapshot.objects.filter(
             department__isnull=True,
             round__fiscal_year=round_.fiscal_year,
             round__edition_id=round_.edition_id,
+            **only,
         ).values_list(
             "round__municipality_id",
             "round__municipality__kind",
@@ -124,7 +133,29 @@ def peer_benchmark(round_: Round) -> Benchmark:
             "overall_score",
             "card",
         )
-    )
+    ]
+
+
+def _own_scores(round_: Round, peers: list[PeerRow]) -> tuple[bool, float | None, dict]:
+    """Whether the round's municipality is among the peers, with its overall and area scores."""
+    for municipality_id, _kind, _prefecture, overall, by_area in peers:
+        if municipality_id == round_.municipality_id:
+            return True, overall, by_area
+    return False, None, {}
+
+
+def _stat_of(own: float | None, scores: Iterable[float | None]) -> GroupStat:
+    return _group_stat(own, [score for score in scores if score is not None])
+
+
+def _kind_label(municipality: Municipality) -> str:
+    return _("同じ区分（%(kind)s）") % {"kind": municipality.get_kind_display()}
+
+
+def peer_benchmark(round_: Round) -> Benchmark:
+    """The round's overall and per-area scores against its three peer groups (two queries)."""
+    municipality = round_.municipality
+    peers = _peer_rows(round_)
     areas = list(PolicyArea.objects.filter(edition_id=round_.edition_id).order_by("order"))
     own_key = _prefecture_key(municipality.pk, municipality.prefecture_id)
     in_group = [
@@ -132,45 +163,61 @@ def peer_benchmark(round_: Round) -> Benchmark:
         lambda kind, pref: pref == own_key,
         lambda kind, pref: True,
     ]
-    members: list[list[tuple[int, float | None, dict[str, float | None]]]] = [[], [], []]
-    own_overall: float | None = None
-    own_areas: dict[str, float | None] = {}
-    has_results = False
-    for municipality_id, kind, prefecture_id, overall, card in peers:
-        by_area = _area_scores(card)
-        if municipality_id == municipality.pk:
-            has_results = True
-            own_overall, own_areas = overall, by_area
+    members: list[list[PeerRow]] = [[], [], []]
+    has_results, own_overall, own_areas = _own_scores(round_, peers)
+    for peer in peers:
+        municipality_id, kind, prefecture_id = peer[:3]
         pref = _prefecture_key(municipality_id, prefecture_id)
         for group, belongs in zip(members, in_group, strict=True):
             if belongs(kind, pref):
-                group.append((municipality_id, overall, by_area))
+                group.append(peer)
 
     def row(label: str, own: float | None, score_of) -> BenchmarkRow:
-        stats = []
-        for group in members:
-            scores = [score for score in map(score_of, group) if score is not None]
-            stats.append(_group_stat(own, scores))
-        return BenchmarkRow(label=label, own=own, groups=stats)
+        return BenchmarkRow(
+            label=label,
+            own=own,
+            groups=[_stat_of(own, map(score_of, group)) for group in members],
+        )
 
-    rows = [row(_("総合得点"), own_overall, lambda member: member[1])]
+    rows = [row(_("総合得点"), own_overall, lambda member: member[3])]
     for area in areas:
         rows.append(
             row(
                 _localized_name(area),
                 own_areas.get(area.code),
-                lambda member, code=area.code: member[2].get(code),
+                lambda member, code=area.code: member[4].get(code),
             )
         )
     return Benchmark(
         round=round_,
         has_results=has_results,
-        group_labels=[
-            _("同じ区分（%(kind)s）") % {"kind": municipality.get_kind_display()},
-            _("同じ都道府県"),
-            _("全団体"),
-        ],
+        group_labels=[_kind_label(municipality), _("同じ都道府県"), _("全団体")],
         rows=rows,
+    )
+
+
+@dataclass(frozen=True)
+class KindPeers:
+    """The same-kind peer group's statistics (hidden below K_ANONYMITY, as everywhere)."""
+
+    label: str
+    overall: GroupStat
+    areas: dict[str, GroupStat]  # by area code; an area nobody in the group has is missing
+
+
+def same_kind_peers(round_: Round) -> KindPeers:
+    """The round against municipalities of the same kind only, for the dashboard (one query)."""
+    municipality = round_.municipality
+    peers = _peer_rows(round_, round__municipality__kind=municipality.kind)
+    _has, own_overall, own_areas = _own_scores(round_, peers)
+    codes = dict.fromkeys(code for peer in peers for code in peer[4])
+    return KindPeers(
+        label=_kind_label(municipality),
+        overall=_stat_of(own_overall, (peer[3] for peer in peers)),
+        areas={
+            code: _stat_of(own_areas.get(code), (peer[4].get(code) for peer in peers))
+            for code in codes
+        },
     )
 
 
@@ -262,3 +309,26 @@ def portfolio_sorted(rows: list[PortfolioRow], sort: str) -> list[PortfolioRow]:
         return (value is None, -(value or 0), r.municipality.name_kana, r.municipality.code)
 
     return sorted(rows, key=key)
+
+
+def portfolio_chart_data(rows: list[PortfolioRow]) -> dict[str, Any] | None:
+    """What static/js/portfolio-chart.js draws: a bar per municipality, in the table's order.
+
+    None when no row has a score: there would be nothing to draw.
+    """
+    if all(r.overall_score is None for r in rows):
+        return None
+    return {
+        "label": _("総合得点"),
+        "names": [str(r.municipality) for r in rows],
+        "scores": [r.overall_score for r in rows],
+    }
+
+
+def portfolio_summary(rows: list[PortfolioRow], sort_label: str) -> str:
+    """One sentence for screen readers about the chart (the table gives every figure)."""
+    scored = [r for r in rows if r.overall_score is not None]
+    return _(
+        "{count}団体の総合得点を{sort}に棒で示します（得点のない団体は{missing}団体）。"
+        "数値は下の表のとおりです。"
+    ).format(count=len(scored), sort=sort_label, missing=len(rows) - len(scored))

@@ -1,16 +1,29 @@
 """The municipality dashboard of a round, read from its stored snapshots (results.snapshots).
 
-`dashboard_for(round)` makes five queries whatever the size of the round: the
-round's snapshots (municipality and departments), the previous round's
-municipality snapshot, the edition's stages, its areas, and the questions
-of the indicators named as gaps. Everything else is pure helpers over the
-stored cards, so the page never scores answers again.
+`dashboard_for(round)` makes six queries whatever the size of the round or
+the number of rounds and peers: the round's snapshots (municipality and
+departments), the earlier rounds' municipality snapshots (results.trend),
+the same-kind peers' snapshots (results.benchmarks), the edition's stages,
+its areas, and the questions of the indicators named as gaps; plus three
+when an earlier round is on another edition (the lineage, results.trend).
+Everything else is pure helpers over the stored cards, so the page never
+scores answers again.
 
-The previous round is the municipality's latest round of an earlier fiscal
-year that has a municipality snapshot; its areas are matched by code (an
-area the earlier edition did not have shows no previous score).
+Beside this round's area scores the radar shows:
+- the previous round: the latest earlier round of the trend, its areas read
+  through the edition mappings the trend uses (results.trend);
+- the peer median: the median of the municipalities of the same kind in the
+  same fiscal year and edition, only where at least K_ANONYMITY of them have
+  the score (results.benchmarks, the same statistics as the benchmark page);
+- the target: the score at the municipality's target levels (目標値) of its
+  maturity answers, stored with the snapshot (results.snapshots), for the
+  areas where a target is set.
+
+`department_results_for(round, department)` is one department's view of the
+same kind (three queries plus the snapshot's).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,8 +32,12 @@ from django.utils.translation import gettext as _
 from assessments.models import Round
 from frameworks.models import Indicator, PolicyArea, Stage
 from frameworks.templatetags.catalogue import localized_text
+from municipalities.models import Department
+from results.benchmarks import same_kind_peers
 from results.models import ScoreSnapshot
 from results.scoring import NOT_STARTED
+from results.snapshots import targets_from_json
+from results.trend import Trend, trend_for
 
 HIGHLIGHTS = 3  # strengths and gaps listed at most
 LOWEST_INDICATORS = 3  # indicators listed under each gap
@@ -52,12 +69,15 @@ class AreaRow:
     total: int
     ladder: list[StageStep]
     lowest: list[LowIndicator]
+    peer_median: float | None = None  # None: hidden (fewer than K_ANONYMITY peers) or no peers
+    target: float | None = None  # None: no target level set in the area
 
 
 @dataclass(frozen=True)
 class DepartmentRow:
     name: str
     scores: list[float | None]  # in the order of Dashboard.areas; None: nothing assigned/scored
+    department_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -73,24 +93,27 @@ class Dashboard:
     strengths: list[AreaRow]
     gaps: list[AreaRow]
     departments: list[DepartmentRow]
+    peer_label: str = ""  # the peer group, e.g. 同じ区分（市）
+    peer_overall: float | None = None  # None: hidden below K_ANONYMITY
+    target_overall: float | None = None  # None: no target level set
+    trend: Trend | None = None
 
     @property
     def summary(self) -> str:
-        """One sentence for screen readers: the highest and the lowest area."""
-        scored = [a for a in self.areas if a.score is not None]
-        if not scored:
-            return _("採点できる分野はまだありません。")
-        high = max(scored, key=lambda a: a.score)
-        low = min(scored, key=lambda a: a.score)
-        return _(
-            "最も高い分野は{high}（{high_score:.1f}点）、最も低い分野は{low}（{low_score:.1f}点）です。"
-        ).format(high=high.name, high_score=high.score, low=low.name, low_score=low.score)
+        return _summary(self.areas)
+
+    @property
+    def has_peer_median(self) -> bool:
+        return any(a.peer_median is not None for a in self.areas)
+
+    @property
+    def has_targets(self) -> bool:
+        return any(a.target is not None for a in self.areas)
 
     def chart_data(self) -> dict[str, Any]:
         """What static/js/dashboard-charts.js draws (read through json_script)."""
         return {
-            "areas": [a.name for a in self.areas],
-            "current": {"label": _("今回"), "scores": [a.score for a in self.areas]},
+            **_radar_data(self.areas),
             "previous": (
                 {
                     "label": _("前回（{year}年度）").format(year=self.previous_round.fiscal_year),
@@ -99,9 +122,74 @@ class Dashboard:
                 if self.previous_round
                 else None
             ),
+            "peer": (
+                {
+                    "label": _("{group}の中央値").format(group=self.peer_label),
+                    "scores": [a.peer_median for a in self.areas],
+                }
+                if self.has_peer_median
+                else None
+            ),
             "departments": [d.name for d in self.departments],
             "matrix": [d.scores for d in self.departments],
+            "trend": (self.trend.chart_data() if self.trend and self.trend.previous else None),
         }
+
+
+@dataclass(frozen=True)
+class DepartmentResults:
+    """One department's own results in a round (its snapshot)."""
+
+    department: Department
+    overall: float | None
+    stage: str
+    answered: int
+    total: int
+    completeness: float
+    areas: list[AreaRow]
+    lowest: list[LowIndicator]  # the department's lowest-scoring answers, across its areas
+
+    @property
+    def summary(self) -> str:
+        return _summary(self.areas)
+
+    @property
+    def has_targets(self) -> bool:
+        return any(a.target is not None for a in self.areas)
+
+    def chart_data(self) -> dict[str, Any]:
+        """The radar's data, in the shape dashboard-charts.js reads (no other series)."""
+        return {
+            **_radar_data(self.areas),
+            "previous": None,
+            "peer": None,
+            "departments": [],
+            "matrix": [],
+            "trend": None,
+        }
+
+
+def _summary(areas: list[AreaRow]) -> str:
+    """One sentence for screen readers: the highest and the lowest area."""
+    scored = [a for a in areas if a.score is not None]
+    if not scored:
+        return _("採点できる分野はまだありません。")
+    high = max(scored, key=lambda a: a.score)
+    low = min(scored, key=lambda a: a.score)
+    return _(
+        "最も高い分野は{high}（{high_score:.1f}点）、最も低い分野は{low}（{low_score:.1f}点）です。"
+    ).format(high=high.name, high_score=high.score, low=low.name, low_score=low.score)
+
+
+def _radar_data(areas: list[AreaRow]) -> dict[str, Any]:
+    has_targets = any(a.target is not None for a in areas)
+    return {
+        "areas": [a.name for a in areas],
+        "current": {"label": _("今回"), "scores": [a.score for a in areas]},
+        "target": (
+            {"label": _("目標"), "scores": [a.target for a in areas]} if has_targets else None
+        ),
+    }
 
 
 # --- pure helpers --------------------------------------------------------------------------
@@ -128,15 +216,15 @@ def ladder(area: dict[str, Any], stages: list[Stage]) -> list[StageStep]:
     ]
 
 
-def lowest_contributions(area: dict[str, Any], count: int = LOWEST_INDICATORS) -> list[tuple]:
-    """The (code, score) of the area's lowest-scoring answers, lowest first, then by code."""
-    scored = [
-        (c["code"], c["score"])
-        for cell in area["by_stage"]
-        for c in cell["contributions"]
-        if c["score"] is not None
-    ]
+def lowest_answers(contributions: Iterable[dict], count: int = LOWEST_INDICATORS) -> list[tuple]:
+    """The (code, score) of the lowest-scoring contributions, lowest first, then by code."""
+    scored = [(c["code"], c["score"]) for c in contributions if c["score"] is not None]
     return sorted(scored, key=lambda item: (item[1], item[0]))[:count]
+
+
+def lowest_contributions(area: dict[str, Any], count: int = LOWEST_INDICATORS) -> list[tuple]:
+    """The (code, score) of the area's lowest-scoring answers, from every stage."""
+    return lowest_answers((c for cell in area["by_stage"] for c in cell["contributions"]), count)
 
 
 def strengths_and_gaps(areas: list[AreaRow]) -> tuple[list[AreaRow], list[AreaRow]]:
@@ -157,7 +245,67 @@ def _stage_name(code: str, names: dict[str, str]) -> str:
     return _("未着手") if code == NOT_STARTED else names.get(code, code)
 
 
-# --- the selector --------------------------------------------------------------------------
+# --- the selectors -------------------------------------------------------------------------
+
+
+def _catalogue(edition_id: int) -> tuple[list[Stage], list[PolicyArea]]:
+    """The edition's stages and areas, in order (two queries)."""
+    stages = list(Stage.objects.filter(edition_id=edition_id).order_by("order"))
+    areas = list(PolicyArea.objects.filter(edition_id=edition_id).order_by("order"))
+    return stages, areas
+
+
+def _questions(edition_id: int, codes: set[str]) -> dict[str, str]:
+    """The question of each indicator named (one query)."""
+    return {
+        indicator.code: localized_text(indicator, "question")
+        for indicator in Indicator.objects.filter(edition_id=edition_id, code__in=codes).only(
+            "code", "question", "question_en"
+        )
+    }
+
+
+def _low(items: list[tuple], questions: dict[str, str]) -> list[LowIndicator]:
+    return [
+        LowIndicator(code=code, question=questions.get(code, ""), score=score)
+        for code, score in items
+    ]
+
+
+def _area_rows(
+    card: dict[str, Any],
+    areas: list[PolicyArea],
+    stages: list[Stage],
+    questions: dict[str, str],
+    lowest: dict[str, list[tuple]],
+    previous: dict[str, float | None] | None = None,
+    peer_medians: dict[str, float | None] | None = None,
+) -> list[AreaRow]:
+    """A row per area of the card, in catalogue order (areas with nothing assigned are left out)."""
+    cards = {area["area"]: area for area in card["areas"]}
+    targets = targets_from_json(card).areas
+    stage_names = {stage.code: localized_text(stage, "name") for stage in stages}
+    rows = []
+    for area in areas:
+        data = cards.get(area.code)
+        if data is None:  # nothing of this area is assigned in the round
+            continue
+        rows.append(
+            AreaRow(
+                code=area.code,
+                name=localized_text(area, "name"),
+                score=data["score"],
+                previous=(previous or {}).get(area.code),
+                stage=_stage_name(data["stage_attained"], stage_names),
+                answered=data["answered"],
+                total=data["total"],
+                ladder=ladder(data, stages),
+                lowest=_low(lowest.get(area.code, []), questions),
+                peer_median=(peer_medians or {}).get(area.code),
+                target=targets.get(area.code),
+            )
+        )
+    return rows
 
 
 def dashboard_for(round_: Round) -> Dashboard | None:
@@ -170,55 +318,32 @@ def dashboard_for(round_: Round) -> Dashboard | None:
     municipality = next((s for s in snapshots if s.department_id is None), None)
     if municipality is None:
         return None
-    previous = (
-        ScoreSnapshot.objects.filter(
-            round__municipality_id=round_.municipality_id,
-            round__fiscal_year__lt=round_.fiscal_year,
-            department__isnull=True,
-        )
-        .select_related("round")
-        .order_by("-round__fiscal_year")
-        .first()
-    )
-    stages = list(Stage.objects.filter(edition_id=round_.edition_id).order_by("order"))
-    areas = list(PolicyArea.objects.filter(edition_id=round_.edition_id).order_by("order"))
-    stage_names = {stage.code: localized_text(stage, "name") for stage in stages}
+    stages, areas = _catalogue(round_.edition_id)
     card = municipality.card
-    cards = {area["area"]: area for area in card["areas"]}
-    lowest = {code: lowest_contributions(cards[code]) for code in cards}
-    questions = {
-        indicator.code: localized_text(indicator, "question")
-        for indicator in Indicator.objects.filter(
-            edition_id=round_.edition_id,
-            code__in={code for items in lowest.values() for code, _score in items},
-        ).only("code", "question", "question_en")
-    }
-    previous_scores = _area_scores(previous.card if previous else None)
-    rows = []
-    for area in areas:
-        data = cards.get(area.code)
-        if data is None:  # nothing of this area is assigned in the round
-            continue
-        rows.append(
-            AreaRow(
-                code=area.code,
-                name=localized_text(area, "name"),
-                score=data["score"],
-                previous=previous_scores.get(area.code),
-                stage=_stage_name(data["stage_attained"], stage_names),
-                answered=data["answered"],
-                total=data["total"],
-                ladder=ladder(data, stages),
-                lowest=[
-                    LowIndicator(code=code, question=questions.get(code, ""), score=score)
-                    for code, score in lowest[area.code]
-                ],
-            )
-        )
+    lowest = {area["area"]: lowest_contributions(area) for area in card["areas"]}
+    questions = _questions(
+        round_.edition_id, {code for items in lowest.values() for code, _score in items}
+    )
+    shown = [area for area in areas if area.code in lowest]
+    trend = trend_for(
+        round_, card, [a.code for a in shown], [localized_text(a, "name") for a in shown]
+    )
+    previous = trend.previous
+    peers = same_kind_peers(round_)
+    rows = _area_rows(
+        card,
+        areas,
+        stages,
+        questions,
+        lowest,
+        previous=dict(zip(trend.area_codes, previous.areas, strict=True)) if previous else None,
+        peer_medians={code: stat.median for code, stat in peers.areas.items()},
+    )
     strengths, gaps = strengths_and_gaps(rows)
+    stage_names = {stage.code: localized_text(stage, "name") for stage in stages}
     return Dashboard(
         overall=municipality.overall_score,
-        previous_overall=previous.overall_score if previous else None,
+        previous_overall=previous.overall if previous else None,
         previous_round=previous.round if previous else None,
         stage=_stage_name(municipality.stage_attained, stage_names),
         answered=card["answered"],
@@ -231,8 +356,42 @@ def dashboard_for(round_: Round) -> Dashboard | None:
             DepartmentRow(
                 name=s.department.name,
                 scores=[_area_scores(s.card).get(row.code) for row in rows],
+                department_id=s.department_id,
             )
             for s in snapshots
             if s.department_id is not None
         ],
+        peer_label=peers.label,
+        peer_overall=peers.overall.median,
+        target_overall=targets_from_json(card).overall,
+        trend=trend,
+    )
+
+
+def department_results_for(round_: Round, department: Department) -> DepartmentResults | None:
+    """The department's own results in the round, or None while it has no snapshot.
+
+    Four queries: the snapshot, stages, areas, the lowest answers' questions.
+    """
+    snapshot = ScoreSnapshot.objects.filter(round=round_, department=department).first()
+    if snapshot is None:
+        return None
+    stages, areas = _catalogue(round_.edition_id)
+    card = snapshot.card
+    lowest_overall = lowest_answers(card["overall"]["contributions"])
+    lowest = {area["area"]: lowest_contributions(area) for area in card["areas"]}
+    questions = _questions(
+        round_.edition_id,
+        {code for items in [lowest_overall, *lowest.values()] for code, _score in items},
+    )
+    stage_names = {stage.code: localized_text(stage, "name") for stage in stages}
+    return DepartmentResults(
+        department=department,
+        overall=snapshot.overall_score,
+        stage=_stage_name(snapshot.stage_attained, stage_names),
+        answered=card["answered"],
+        total=card["total"],
+        completeness=snapshot.completeness,
+        areas=_area_rows(card, areas, stages, questions, lowest),
+        lowest=_low(lowest_overall, questions),
     )

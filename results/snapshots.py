@@ -30,8 +30,21 @@ The card is stored as JSON (`card_to_json`, read back with
 
 Scores are 0–100 floats at full precision (null: nothing to score); `share`
 is the answer's weight ÷ its group's total weight.
+
+Targets (目標値): a maturity answer may name a target level beside its
+current level. The card's optional "targets" holds the scores the same rules
+give when each target level stands in for the current level (every other
+answer as it is), overall and for each area where at least one target is set:
+
+    "targets": {"overall": 80.0 | null, "areas": [{"area": "area-1", "score": 87.5}, ...]}
+
+"overall" is null and "areas" empty when no target is set. The key is an
+addition to version 1: a card stored before it has no targets until
+`recompute_scores` runs, and `card_from_json` ignores it (read it with
+`targets_from_json`).
 """
 
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import transaction
@@ -39,7 +52,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from assessments.models import Answer, Assignment, Consolidation, Round
-from frameworks.models import Indicator, Stage
+from frameworks.models import AnswerType, Indicator, Stage
 from results.models import ScoreSnapshot, SnapshotTrigger
 from results.scoring import (
     AreaResult,
@@ -85,8 +98,40 @@ def _indicator_input(indicator: Indicator, answer: Answer | None) -> IndicatorIn
     )
 
 
+@dataclass(frozen=True)
+class Scored:
+    """What stands for one indicator: its answer now, and as it would be at its target."""
+
+    now: IndicatorInput
+    target: IndicatorInput  # the same as `now` unless has_target
+    has_target: bool
+
+
+def _scored(indicator: Indicator, answer: Answer | None) -> Scored:
+    """The answer, and the answer with its target level in place of its current level."""
+    now = _indicator_input(indicator, answer)
+    if (
+        answer is None
+        or answer.target_level is None
+        or answer.not_applicable
+        or indicator.answer_type != AnswerType.MATURITY
+    ):
+        return Scored(now=now, target=now, has_target=False)
+    target = replace(now, answered=True, level=answer.target_level)
+    return Scored(now=now, target=target, has_target=True)
+
+
 def round_inputs(round_: Round) -> tuple[RoundInputs, list[StageRule]]:
     """Every department's inputs and the municipality's (key None), and the edition's stages.
+
+    Five queries whatever the size of the round (those of `round_scored`).
+    """
+    scored, stages = round_scored(round_)
+    return {key: [item.now for item in items] for key, items in scored.items()}, stages
+
+
+def round_scored(round_: Round) -> tuple[dict[int | None, list[Scored]], list[StageRule]]:
+    """`round_inputs` with each answer's target beside it.
 
     Five queries whatever the size of the round: stages, indicators (with
     their highest rubric level), assignments, answers (with choices),
@@ -123,13 +168,11 @@ def round_inputs(round_: Round) -> tuple[RoundInputs, list[StageRule]]:
 
     by_pk = {answer.pk: answer for answer in answers}
     by_department = {(answer.indicator_id, answer.answered_by_id): answer for answer in answers}
-    inputs: RoundInputs = {None: []}
+    inputs: dict[int | None, list[Scored]] = {None: []}
     owners: dict[int, int] = {}
     for indicator_id, department_id, is_owner in assignments:
         answer = by_department.get((indicator_id, department_id))
-        inputs.setdefault(department_id, []).append(
-            _indicator_input(indicators[indicator_id], answer)
-        )
+        inputs.setdefault(department_id, []).append(_scored(indicators[indicator_id], answer))
         if is_owner:
             owners[indicator_id] = department_id
     for indicator_id in dict.fromkeys(indicator_id for indicator_id, _d, _o in assignments):
@@ -137,7 +180,7 @@ def round_inputs(round_: Round) -> tuple[RoundInputs, list[StageRule]]:
             answer = by_pk.get(consolidated[indicator_id])
         else:
             answer = by_department.get((indicator_id, owners.get(indicator_id)))
-        inputs[None].append(_indicator_input(indicators[indicator_id], answer))
+        inputs[None].append(_scored(indicators[indicator_id], answer))
     return inputs, stages
 
 
@@ -164,9 +207,36 @@ def _group_from_json(data: dict[str, Any]) -> Group:
     )
 
 
-def card_to_json(card: ScoreCard) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Targets:
+    overall: float | None  # None: no target set anywhere
+    areas: dict[str, float | None]  # only the areas where a target is set
+
+
+def targets_of(items: list[Scored], stages: list[StageRule]) -> Targets:
+    """The scores at the target levels (scoring.score_card on the target inputs)."""
+    with_target = {item.target.area for item in items if item.has_target}
+    if not with_target:
+        return Targets(overall=None, areas={})
+    card = score_card([item.target for item in items], stages)
+    return Targets(
+        overall=card.overall.score,
+        areas={code: area.score for code, area in card.areas.items() if code in with_target},
+    )
+
+
+def targets_from_json(data: dict[str, Any]) -> Targets:
+    """The targets a card holds; none for a card stored before targets were kept."""
+    stored = data.get("targets") or {}
+    return Targets(
+        overall=stored.get("overall"),
+        areas={area["area"]: area["score"] for area in stored.get("areas", [])},
+    )
+
+
+def card_to_json(card: ScoreCard, targets: Targets | None = None) -> dict[str, Any]:
     """The whole card as JSON-ready data (the shape is in the module docstring)."""
-    return {
+    stored = {
         "version": CARD_VERSION,
         "overall": _group_to_json(card.overall),
         "stage_attained": card.stage_attained,
@@ -192,6 +262,12 @@ def card_to_json(card: ScoreCard) -> dict[str, Any]:
             for area in card.areas.values()
         ],
     }
+    if targets is not None:
+        stored["targets"] = {
+            "overall": targets.overall,
+            "areas": [{"area": code, "score": score} for code, score in targets.areas.items()],
+        }
+    return stored
 
 
 def card_from_json(data: dict[str, Any]) -> ScoreCard:
@@ -239,12 +315,12 @@ def snapshots_refresh(*, round: Round, trigger: SnapshotTrigger | str) -> list[S
     """
     # The round's row lock serialises refreshes, so two cannot both create the same snapshot.
     locked = Round.objects.select_for_update().get(pk=round.pk)
-    inputs, stages = round_inputs(locked)
+    inputs, stages = round_scored(locked)
     existing = {s.department_id: s for s in ScoreSnapshot.objects.filter(round=locked)}
     now = timezone.now()
     snapshots: list[ScoreSnapshot] = []
     for department_id, items in inputs.items():
-        card = score_card(items, stages)
+        card = score_card([item.now for item in items], stages)
         snapshot = existing.pop(department_id, None) or ScoreSnapshot(
             round=locked, department_id=department_id
         )
@@ -253,7 +329,7 @@ def snapshots_refresh(*, round: Round, trigger: SnapshotTrigger | str) -> list[S
         snapshot.overall_score = card.overall.score
         snapshot.stage_attained = card.stage_attained
         snapshot.completeness = card.completeness
-        snapshot.card = card_to_json(card)
+        snapshot.card = card_to_json(card, targets_of(items, stages))
         # Field checks only: the foreign keys and the one-per-round rule hold by construction
         # (and in the database), and checking them here would cost queries per row.
         snapshot.full_clean(
@@ -266,3 +342,21 @@ def snapshots_refresh(*, round: Round, trigger: SnapshotTrigger | str) -> list[S
     ScoreSnapshot.objects.bulk_create([s for s in snapshots if s.pk is None])
     ScoreSnapshot.objects.bulk_update(stored, _COMPUTED_FIELDS)
     return snapshots
+
+
+def round_identity(round_: Round) -> dict[str, Any]:
+    """Whose results and which round, as the JSON documents put it (show_scores, exports)."""
+    municipality = round_.municipality
+    return {
+        "municipality": {"code": municipality.code, "name": municipality.name},
+        "round": {
+            "id": round_.pk,
+            "fiscal_year": round_.fiscal_year,
+            "status": round_.status,
+            "edition": {
+                "framework": round_.edition.framework.code,
+                "version": round_.edition.version,
+                "title": round_.edition.title,
+            },
+        },
+    }

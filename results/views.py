@@ -1,7 +1,10 @@
 """Results pages: the scoring rules for anyone, and a round's dashboard for its municipality.
 
 The rules page is public (no municipality's data is shown); the dashboard is
-for those with Capability.VIEW_RESULTS in the municipality (others: 404).
+for those with Capability.VIEW_RESULTS in the municipality (others: 404). A
+department's page is for those with Capability.VIEW_DEPARTMENT_RESULTS there:
+the department's own respondents, and the municipality's coordinators and
+consultants (others, and departments of other municipalities: 404).
 """
 
 from dataclasses import dataclass
@@ -12,10 +15,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from accounts.access import Capability
-from assessments.selectors import round_for
+from accounts.access import Capability, access_for
+from assessments.selectors import round_department_for, round_for
 from frameworks.models import AnswerType, Edition, EditionStatus, Stage
-from results.dashboard import dashboard_for
+from plans.selectors import action_plan_for
+from results.benchmarks import K_ANONYMITY
+from results.dashboard import dashboard_for, department_results_for
 from results.scoring import (
     NOT_STARTED,
     IndicatorInput,
@@ -183,5 +188,29 @@ def dashboard(request, code: str, round_id: int):
             "round": round_,
             "dashboard": board,
             "data": board.chart_data() if board else None,
+            "k_anonymity": K_ANONYMITY,
+            "action_plan": action_plan_for(round_),
+        },
+    )
+
+
+@login_required
+@require_GET
+def department(request, code: str, round_id: int, department_id: int):
+    round_, department = round_department_for(request, code, round_id, department_id)
+    municipality = round_.municipality = request.municipality
+    results = department_results_for(round_, department)
+    return render(
+        request,
+        "results/department.html",
+        {
+            "municipality": municipality,
+            "round": round_,
+            "department": department,
+            "results": results,
+            "data": results.chart_data() if results else None,
+            "may_see_dashboard": access_for(request.user).can(
+                Capability.VIEW_RESULTS, municipality
+            ),
         },
     )

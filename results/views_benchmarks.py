@@ -15,7 +15,14 @@ from django.views.decorators.http import require_GET
 from accounts.access import Capability, access_for
 from assessments.selectors import round_for
 from municipalities.models import Municipality
-from results.benchmarks import K_ANONYMITY, peer_benchmark, portfolio, portfolio_sorted
+from results.benchmarks import (
+    K_ANONYMITY,
+    peer_benchmark,
+    portfolio,
+    portfolio_chart_data,
+    portfolio_sorted,
+    portfolio_summary,
+)
 
 SORTS = [
     ("score", _("総合得点の高い順")),
@@ -81,15 +88,20 @@ def portfolio_view(request):
     sort = form.cleaned_data.get("sort") if form.is_valid() else ""
     sort = sort or "score"
     result = portfolio(_filtered(form, assigned))
+    rows = portfolio_sorted(result.rows, sort)
+    sort_label = dict(SORTS)[sort]
+    data = portfolio_chart_data(rows)
     return render(
         request,
         "results/portfolio.html",
         {
             "form": form,
             "sort": sort,
-            "sort_label": dict(SORTS)[sort],
+            "sort_label": sort_label,
             "areas": result.areas,
-            "rows": portfolio_sorted(result.rows, sort),
+            "rows": rows,
             "assigned_count": len(assigned),
+            "data": data,
+            "summary": portfolio_summary(rows, sort_label) if data else "",
         },
     )

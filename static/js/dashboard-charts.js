@@ -1,6 +1,7 @@
-// Charts of the results dashboard (templates/results/dashboard.html), drawn with the
-// self-hosted plotly.js from the JSON in #dashboard-data. Every chart is hidden from
-// assistive technology: the table and sentence after it say the same.
+// Charts of the results dashboard (templates/results/dashboard.html) and of a department's
+// results (department.html), drawn with the self-hosted plotly.js from the JSON in
+// #dashboard-data (results.dashboard chart_data). Every chart is hidden from assistive
+// technology: the table and sentence after it say the same.
 (function () {
   "use strict";
 
@@ -18,19 +19,31 @@
     return values.concat(values.slice(0, 1));
   }
 
+  function radarLine(series, theta, line, symbol) {
+    return {
+      type: "scatterpolar",
+      name: series.label,
+      r: closed(series.scores),
+      theta: theta,
+      mode: "lines+markers",
+      line: line,
+      marker: { symbol: symbol },
+      connectgaps: false,
+    };
+  }
+
   function drawRadar(element) {
     var theta = closed(data.areas);
     var traces = [];
+    // Line styles and marker shapes differ too, so colour is never the only cue.
     if (data.previous) {
-      traces.push({
-        type: "scatterpolar",
-        name: data.previous.label,
-        r: closed(data.previous.scores),
-        theta: theta,
-        mode: "lines+markers",
-        line: { color: "#767676", dash: "dash" },
-        marker: { symbol: "square" },
-      });
+      traces.push(radarLine(data.previous, theta, { color: "#767676", dash: "dash" }, "square"));
+    }
+    if (data.peer) {
+      traces.push(radarLine(data.peer, theta, { color: "#b45309", dash: "dot" }, "diamond"));
+    }
+    if (data.target) {
+      traces.push(radarLine(data.target, theta, { color: "#047857", dash: "dashdot" }, "star"));
     }
     traces.push({
       type: "scatterpolar",
@@ -84,6 +97,54 @@
     );
   }
 
+  function drawTrend(element) {
+    var trend = data.trend;
+    var palette = ["#0031d8", "#b45309", "#047857", "#7c3aed", "#be123c", "#0e7490", "#4d7c0f",
+      "#a16207", "#475569"];
+    var symbols = ["circle", "square", "diamond", "triangle-up", "x", "star", "cross",
+      "triangle-down", "pentagon"];
+    var traces = [
+      {
+        type: "scatter",
+        name: trend.overall.label,
+        x: trend.years,
+        y: trend.overall.scores,
+        mode: "lines+markers",
+        line: { color: "#1a1a1a", width: 4 },
+        marker: { size: 10 },
+      },
+    ];
+    trend.areas.forEach(function (area, n) {
+      traces.push({
+        type: "scatter",
+        name: area.label,
+        x: trend.years,
+        y: area.scores,
+        mode: "lines+markers",
+        line: { color: palette[n % palette.length], dash: n % 2 ? "dash" : "solid" },
+        marker: { symbol: symbols[n % symbols.length] },
+      });
+    });
+    Plotly.newPlot(
+      element,
+      traces,
+      {
+        font: font,
+        height: 420,
+        margin: { t: 20, r: 20, b: 60, l: 60 },
+        xaxis: { type: "category" },
+        yaxis: { range: [0, 100], title: { text: "" } },
+        legend: { orientation: "h", y: -0.2 },
+        showlegend: true,
+      },
+      config
+    );
+  }
+
+  var trendChart = document.getElementById("trend-chart");
+  if (trendChart && data.trend) {
+    drawTrend(trendChart);
+  }
   var radar = document.getElementById("radar-chart");
   if (radar && data.areas.length) {
     drawRadar(radar);

@@ -50,6 +50,10 @@ def test_a_group_below_k_is_hidden():
 
 
 def make_round(municipality, edition, user, score, *, fiscal_year=2026, areas=(None, None)):
+    """A round with a municipality snapshot; `areas` are the scores of area-1, area-2, …
+    or a dict of area code → score."""
+    if not isinstance(areas, dict):
+        areas = {f"area-{n}": area_score for n, area_score in enumerate(areas, start=1)}
     round_ = Round.objects.create(
         municipality=municipality,
         edition=edition,
@@ -68,10 +72,7 @@ def make_round(municipality, edition, user, score, *, fiscal_year=2026, areas=(N
             completeness=80.0,
             card={
                 "version": 1,
-                "areas": [
-                    {"area": f"area-{n}", "score": area_score}
-                    for n, area_score in enumerate(areas, start=1)
-                ],
+                "areas": [{"area": code, "score": value} for code, value in areas.items()],
             },
         )
     return round_
@@ -268,6 +269,38 @@ def test_the_portfolio_sorts(client, personas, portfolio_rounds, sort, first):
     page = client.get(PORTFOLIO, {"sort": sort}).content.decode()
 
     assert names_in_order(page, personas)[0] == getattr(personas, first).name
+
+
+def test_the_portfolio_chart_follows_the_tables_sort_and_filter(client, personas, portfolio_rounds):
+    make_round(
+        MunicipalityFactory(name="未回答町", kind="town"),
+        portfolio_rounds[0].edition,
+        personas.admin,
+        None,
+    )
+    client.force_login(personas.consultant)
+    a, b = str(personas.municipality_a), str(personas.municipality_b)
+
+    by_score = client.get(PORTFOLIO).context["data"]
+    by_name = client.get(PORTFOLIO, {"sort": "name"}).context["data"]
+    towns = client.get(PORTFOLIO, {"kind": "town"})
+
+    assert by_score == {"label": "総合得点", "names": [b, a], "scores": [70.0, 40.0]}
+    assert by_name["names"] == sorted([a, b], key=lambda n: n != a)  # name_kana order: A first
+    assert towns.context["data"]["names"] == [b]
+    page = towns.content.decode()
+    assert "1団体の総合得点を総合得点の高い順に棒で示します（得点のない団体は0団体）。" in page
+    assert '<script id="portfolio-data" type="application/json">' in page
+    assert '<script src="/static/js/portfolio-chart.js" defer nonce="' in page
+
+
+def test_the_portfolio_without_any_score_draws_no_chart(client, personas):
+    client.force_login(personas.consultant)
+    response = client.get(PORTFOLIO)
+    page = response.content.decode()
+    assert response.context["data"] is None
+    assert "portfolio-chart" not in page and "plotly" not in page
+    assert "得点なし" in page
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from assessments.models import Answer
 from assessments.rounds import round_open
 from results.models import ScoreSnapshot, SnapshotTrigger
 from results.snapshots import snapshots_refresh
@@ -98,6 +99,20 @@ def test_recompute_scores_covers_every_round_or_just_one(scored, personas):
     assert f"ラウンド {other.pk}" in out and "2件" in out
     assert set(ScoreSnapshot.objects.values_list("round_id", flat=True)) == {other.pk}
     assert "2ラウンドの評価結果を4件" in _run("recompute_scores")
+
+
+def test_recompute_scores_stores_the_targets_of_a_card_kept_without_them(scored):
+    """A card stored before targets were kept gains them on the next recompute."""
+    Answer.objects.filter(indicator__code="S-2").update(target_level=4)  # std: 50 → 100
+    snapshots_refresh(round=scored, trigger=SnapshotTrigger.SUBMITTED)
+    snapshot = ScoreSnapshot.objects.get(department=None)
+    del snapshot.card["targets"]
+    snapshot.save()
+
+    _run("recompute_scores", "--round", str(scored.pk))
+
+    snapshot.refresh_from_db()
+    assert snapshot.card["targets"]["areas"] == [{"area": "std", "score": 100.0}]
 
 
 def test_recompute_scores_refuses_an_unknown_round(db):

@@ -8,7 +8,8 @@ from django.urls import reverse
 from results.dashboard import AreaRow, lowest_contributions, strengths_and_gaps
 from results.models import ScoreSnapshot, SnapshotTrigger
 from results.snapshots import snapshots_refresh
-from tests.factories import DepartmentFactory
+from tests.factories import DepartmentFactory, MunicipalityFactory
+from tests.results.test_benchmarks import make_round
 from tests.results.test_snapshots import answer, make_tiny_round, snapshot_of
 
 # std: M-1 (level 2 → 50) and M-2 (level 4 → 100) = 75; sec: S-1 (level 1 → 25).
@@ -55,12 +56,27 @@ def test_numbers_on_the_page_match_the_snapshot(client, personas, scored, who):
     assert "最も高い分野は標準化（75.0点）、最も低い分野はセキュリティ（25.0点）です。" in page
     # The gap lists its lowest answer; the department matrix has a row for the department.
     assert "S-1" in page
-    assert '<th scope="row">DX推進課</th> <td class="text-end">75.0</td>' in page
+    department = reverse(
+        "results:department",
+        kwargs={
+            "code": scored.municipality.code,
+            "round_id": scored.pk,
+            "department_id": personas.department_a.pk,
+        },
+    )
+    assert (
+        f'<th scope="row"><a href="{department}">DX推進課</a></th> <td class="text-end">75.0</td>'
+        in page
+    )
     data = response.context["data"]
     assert data["areas"] == ["標準化", "セキュリティ"]
     assert data["current"]["scores"] == [75.0, 25.0]
     assert data["previous"] is None
     assert data["matrix"] == [[75.0, 25.0]]
+    # No peers, no targets, no earlier round: those series are left out, and the page says why.
+    assert (data["peer"], data["target"], data["trend"]) == (None, None, None)
+    assert "結果のある団体が5団体に満たないため、中央値は示しません。" in page
+    assert "比べられる過去の結果はまだありません。" in page
 
 
 def test_previous_round_is_shown_when_there_is_one(client, personas):
@@ -90,6 +106,71 @@ def test_a_round_without_snapshots_says_so_without_charts(client, personas):
     assert "まだ結果はありません" in response.content.decode()
     assert "plotly" not in response.content.decode()
     assert "dashboard-data" not in response.content.decode()
+
+
+def peers(personas, round_, scores: list[tuple[float, float | None]], kind="city"):
+    """Other municipalities of `kind` with results in the same year and edition."""
+    for std, sec in scores:
+        make_round(
+            MunicipalityFactory(kind=kind),
+            round_.edition,
+            personas.admin,
+            50.0,
+            fiscal_year=round_.fiscal_year,
+            areas={"std": std, "sec": sec},
+        )
+
+
+@pytest.mark.parametrize(("others", "shown"), [(3, False), (4, True)])
+def test_the_peer_median_needs_five_municipalities_of_the_same_kind(
+    client, personas, scored, others, shown
+):
+    """The round's own city counts: with 4 others the group has 5 and its median shows."""
+    peers(personas, scored, [(10.0, 90.0), (20.0, None), (30.0, None), (40.0, None)][:others])
+    peers(personas, scored, [(99.0, 99.0)] * 3, kind="town")  # another kind: not peers
+    client.force_login(personas.coordinator_a)
+
+    response = client.get(url(scored))
+
+    data = response.context["data"]
+    page = text(response)
+    if shown:
+        # std: 10, 20, 30, 40 and this city's 75 → 30; sec: only two have it → hidden.
+        assert data["peer"] == {"label": "同じ区分（その他の市）の中央値", "scores": [30.0, None]}
+        assert '<th scope="col" class="text-end">同じ区分（その他の市）の中央値</th>' in page
+        assert '<td class="text-end">75.0</td> <td class="text-end">30.0</td>' in page
+        assert '<td class="text-end">25.0</td> <td class="text-end">—</td>' in page
+        assert '<dd class="col-sm-9" id="peer-overall">50.0</dd>' in page
+    else:
+        assert data["peer"] is None
+        assert "同じ区分（その他の市）の中央値</th>" not in page
+        assert 'id="peer-overall"' not in page
+    # Never one municipality's own score: 90.0 (the only other sec score) nowhere.
+    assert "90.0" not in page and "99.0" not in page
+
+
+def test_the_target_series_scores_the_target_levels(client, personas):
+    round_ = make_tiny_round(personas, INDICATORS)
+    answer(round_, personas.department_a, "M-1", level=2, target_level=4)  # 50 → 100
+    answer(round_, personas.department_a, "M-2", level=4)
+    answer(round_, personas.department_a, "S-1", level=1)  # sec: no target
+    snapshots_refresh(round=round_, trigger=SnapshotTrigger.RECOMPUTED)
+    client.force_login(personas.coordinator_a)
+
+    response = client.get(url(round_))
+
+    assert response.context["data"]["target"] == {"label": "目標", "scores": [100.0, None]}
+    page = text(response)
+    assert '<th scope="col" class="text-end">目標</th>' in page
+    assert (
+        '<th scope="row">標準化</th> <td class="text-end">75.0</td> <td class="text-end">100.0</td>'
+        in page
+    )
+    assert (
+        '<th scope="row">セキュリティ</th> <td class="text-end">25.0</td> <td class="text-end">—</td>'
+        in page
+    )
+    assert '<dd class="col-sm-9" id="target-overall">75.0</dd>' in page  # (100 + 100 + 25) ÷ 3
 
 
 @pytest.mark.parametrize(
@@ -135,16 +216,17 @@ def test_scripts_are_self_hosted_and_carry_the_nonce(client, personas, scored):
     assert " style=" not in page
 
 
-# Session, user, memberships, round, then the dashboard's five (the round's snapshots,
-# the previous municipality snapshot, stages, areas, the gap indicators' questions),
-# then the session's save (savepoint, update, release).
-DASHBOARD_QUERIES = 12
+# Session, user, memberships, round, then the dashboard's six (the round's snapshots,
+# stages, areas, the gap indicators' questions, the earlier rounds' municipality snapshots,
+# the same-kind peers), then the session's save (savepoint, update, release).
+# The action plan section adds one (plans.selectors.action_plan_for: the items).
+DASHBOARD_QUERIES = 14
 
 
-@pytest.mark.parametrize("departments", [0, 5])
+@pytest.mark.parametrize(("departments", "peer_count"), [(0, 0), (5, 6)])
 @pytest.mark.parametrize("indicators", [3, 9])
 def test_query_count_does_not_grow(
-    client, personas, django_assert_num_queries, departments, indicators
+    client, personas, django_assert_num_queries, departments, peer_count, indicators
 ):
     codes = [(f"X-{n}", "std" if n % 2 else "sec", 0) for n in range(indicators)]
     round_ = make_tiny_round(personas, codes)
@@ -164,12 +246,14 @@ def test_query_count_does_not_grow(
             completeness=100.0,
             card=card,
         )
+    peers(personas, round_, [(50.0, 50.0)] * peer_count)
     client.force_login(personas.coordinator_a)
 
     with django_assert_num_queries(DASHBOARD_QUERIES):
         response = client.get(url(round_))
 
     assert len(response.context["data"]["departments"]) == departments + 1
+    assert (response.context["data"]["peer"] is not None) == bool(peer_count)
 
 
 # --- the pure helpers ------------------------------------------------------------------

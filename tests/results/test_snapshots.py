@@ -20,7 +20,14 @@ from assessments.submitting import questionnaire_submit
 from frameworks.models import AnswerType
 from results.models import ScoreSnapshot, SnapshotTrigger
 from results.scoring import NOT_STARTED, score_card
-from results.snapshots import card_from_json, card_to_json, round_inputs, snapshots_refresh
+from results.snapshots import (
+    Targets,
+    card_from_json,
+    card_to_json,
+    round_inputs,
+    snapshots_refresh,
+    targets_from_json,
+)
 from tests.assessments.conftest import make_open_round
 from tests.factories import DepartmentFactory
 from tests.frameworks.factories import (
@@ -35,20 +42,26 @@ from tests.results.test_scoring import cards
 AREAS = {"std": ("標準化", "Standardisation"), "sec": ("セキュリティ", "Security")}
 
 
-def make_tiny_round(personas, indicators: list[tuple[str, str, int]], fiscal_year=2026) -> Round:
-    """Municipality A's round on an edition of maturity indicators (levels 0..4).
+def make_tiny_edition(indicators: list[tuple[str, str, int]], areas=AREAS, **edition_fields):
+    """An edition of maturity indicators (levels 0..4).
 
-    `indicators` are (code, area code, stage index); stages are the factory's
-    three (thresholds 60, 60, 70); every indicator goes to department_a.
+    `indicators` are (code, area code, stage index); `areas` maps area codes
+    to (name, English name); stages are the factory's three (thresholds 60,
+    60, 70).
     """
-    edition = EditionFactory()
+    edition = EditionFactory(**edition_fields)
     stages = make_stages(edition)
-    areas = {
+    area_objects = {
         code: PolicyAreaFactory(edition=edition, code=code, order=n, name=name, name_en=name_en)
-        for n, (code, (name, name_en)) in enumerate(AREAS.items(), start=1)
+        for n, (code, (name, name_en)) in enumerate(areas.items(), start=1)
     }
     for order, (code, area, stage) in enumerate(indicators, start=1):
-        IndicatorFactory(area=areas[area], stage=stages[stage], code=code, order=order)
+        IndicatorFactory(area=area_objects[area], stage=stages[stage], code=code, order=order)
+    return edition
+
+
+def open_round(personas, edition, fiscal_year=2026) -> Round:
+    """Municipality A's round on `edition`; every indicator goes to department_a."""
     return round_open(
         municipality=personas.municipality_a,
         edition=edition,
@@ -57,6 +70,11 @@ def make_tiny_round(personas, indicators: list[tuple[str, str, int]], fiscal_yea
         closes_on=datetime.date(2026, 9, 30),
         user=personas.coordinator_a,
     )
+
+
+def make_tiny_round(personas, indicators: list[tuple[str, str, int]], fiscal_year=2026) -> Round:
+    """Municipality A's round on a new `make_tiny_edition(indicators)`."""
+    return open_round(personas, make_tiny_edition(indicators), fiscal_year)
 
 
 def answer(round_, department, code, **values) -> Answer:
@@ -298,6 +316,66 @@ def test_the_card_reads_back_from_the_database(two_maturity, personas):
     inputs, stages = round_inputs(two_maturity)
     snapshot.refresh_from_db()
     assert card_from_json(snapshot.card) == score_card(inputs[None], stages)
+
+
+@settings(max_examples=50)
+@given(cards())
+def test_targets_read_back_beside_the_card(data):
+    items, stages = data
+    card = score_card(items, stages)
+    targets = Targets(overall=card.overall.score, areas={a: s.score for a, s in card.areas.items()})
+    stored = json.loads(json.dumps(card_to_json(card, targets)))
+    assert card_from_json(stored) == card
+    assert targets_from_json(stored) == targets
+
+
+def test_a_card_stored_before_targets_has_none():
+    assert targets_from_json({"version": 1}) == Targets(overall=None, areas={})
+
+
+# --- targets (目標値) ------------------------------------------------------------------
+
+
+def test_targets_score_the_target_levels_in_place_of_the_current_ones(personas):
+    round_ = make_tiny_round(
+        personas, [("M-1", "std", 0), ("M-2", "std", 0), ("M-3", "std", 0), ("S-1", "sec", 0)]
+    )
+    answer(round_, personas.department_a, "M-1", level=1, target_level=3)  # 25 → 75
+    answer(round_, personas.department_a, "M-2", level=2)  # no target: stays 50
+    # A target on an N/A answer is ignored: the answer stays out.
+    answer(
+        round_,
+        personas.department_a,
+        "M-3",
+        not_applicable=True,
+        target_level=4,
+        not_applicable_reason="なし",
+    )
+    answer(round_, personas.department_a, "S-1", level=2)  # an area without any target
+    snapshots_refresh(round=round_, trigger=SnapshotTrigger.RECOMPUTED)
+
+    for snapshot in (snapshot_of(round_), snapshot_of(round_, personas.department_a)):
+        targets = targets_from_json(snapshot.card)
+        assert targets.areas == {"std": pytest.approx(62.5)}  # (75 + 50) ÷ 2
+        assert targets.overall == pytest.approx((75 + 50 + 50) / 3)
+        # The scores themselves are the current levels'.
+        assert snapshot.overall_score == pytest.approx((25 + 50 + 50) / 3)
+        assert card_from_json(snapshot.card).areas["std"].score == pytest.approx(37.5)
+
+
+def test_without_any_target_the_card_says_so(two_maturity, personas):
+    answer(two_maturity, personas.department_a, "M-1", level=2)
+    snapshots_refresh(round=two_maturity, trigger=SnapshotTrigger.RECOMPUTED)
+    assert snapshot_of(two_maturity).card["targets"] == {"overall": None, "areas": []}
+
+
+def test_an_unanswered_indicator_with_a_target_counts_at_its_target(two_maturity, personas):
+    """A target set before the current level is chosen: the target card counts it reached."""
+    answer(two_maturity, personas.department_a, "M-1", target_level=2)
+    snapshots_refresh(round=two_maturity, trigger=SnapshotTrigger.RECOMPUTED)
+    snapshot = snapshot_of(two_maturity)
+    assert snapshot.overall_score == 0.0
+    assert targets_from_json(snapshot.card).overall == pytest.approx(25.0)  # (50 + 0) ÷ 2
 
 
 def test_an_unknown_card_version_is_refused():

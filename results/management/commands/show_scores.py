@@ -39,7 +39,7 @@ from frameworks.templatetags.catalogue import localized_text
 from municipalities.models import Municipality
 from results.models import ScoreSnapshot, SnapshotTrigger
 from results.scoring import NOT_STARTED
-from results.snapshots import card_from_json
+from results.snapshots import card_from_json, round_identity
 
 
 def _score(value: float | None) -> float | None:
@@ -58,17 +58,7 @@ def scores_document(
     card = card_from_json(snapshot.card)
     codes = [stage.code for stage in stages]
     return {
-        "municipality": {"code": round_.municipality.code, "name": round_.municipality.name},
-        "round": {
-            "id": round_.pk,
-            "fiscal_year": round_.fiscal_year,
-            "status": round_.status,
-            "edition": {
-                "framework": round_.edition.framework.code,
-                "version": round_.edition.version,
-                "title": round_.edition.title,
-            },
-        },
+        **round_identity(round_),
         "computed_at": timezone.localtime(snapshot.computed_at).isoformat(timespec="seconds"),
         "trigger": snapshot.trigger,
         "overall": {

@@ -1,0 +1,220 @@
+"""A municipality's results across its rounds, read through the catalogue's edition mappings.
+
+A trend runs over the municipality's rounds up to the one shown (one round
+per fiscal year) that have a municipality snapshot, oldest first. The
+overall score of each round is the one stored for it: it covers everything
+that round asked, whatever its edition. Area scores are shown in the areas
+of the round being looked at (the current edition):
+
+- a round on the same edition shows its stored area scores;
+- a round on an earlier edition is re-read through IndicatorLineage: each of
+  its indicators counts in the current areas of the indicators it maps into
+  (same, split or merged, following the editions' predecessors one step at a
+  time), and the earlier figure for a current area is the weighted mean of
+  those earlier answers' stored contributions, Σ(weight × score) ÷ Σ(weight),
+  the same rule the area score follows. So when edition 2.3 merges 2.0's
+  行政手続のオンライン化 (ONL-*) into マイナンバーカード, the 2.0 round's
+  マイナンバーカード figure includes its ONL-* answers, and 2.0's separate
+  オンライン化 area does not appear as an area of its own. An area new in
+  the later edition (フロントヤード改革) has a figure for an earlier round
+  only when an earlier indicator maps into it (a split), else none (—).
+  An indicator without any lineage row is taken as the same indicator when
+  the earlier edition has its code (catalogues cloned before lineage existed);
+- a round on an edition outside the current edition's chain of predecessors
+  (another framework) is matched by area code, as the best there is.
+
+Queries, whatever the number of rounds: one for the earlier snapshots, and
+three more only when one of them is on another edition (the framework's
+editions, the current edition's indicators, the lineage rows).
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from assessments.models import Round
+from frameworks.models import Edition, Indicator, IndicatorLineage
+from results.models import ScoreSnapshot
+
+# An earlier edition's indicator code → the current edition's area codes it counts in.
+AreaMap = dict[str, frozenset[str]]
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    round: Round
+    overall: float | None
+    areas: list[float | None]  # in the order of Trend.area_codes
+
+    @property
+    def fiscal_year(self) -> int:
+        return self.round.fiscal_year
+
+
+@dataclass(frozen=True)
+class Trend:
+    area_codes: list[str]
+    area_names: list[str]
+    points: list[TrendPoint]  # oldest first; the last is the round shown
+
+    @property
+    def previous(self) -> TrendPoint | None:
+        return self.points[-2] if len(self.points) > 1 else None
+
+    def summary(self) -> str:
+        """One sentence for screen readers: how the overall score moved from the first round."""
+        first, last = self.points[0], self.points[-1]
+        if len(self.points) < 2 or first.overall is None or last.overall is None:
+            return _("比べられる過去の結果はまだありません。")
+        change = last.overall - first.overall
+        if abs(change) < 0.05:
+            template = _(
+                "総合得点は{first_year}年度から{last_year}年度まで{last:.1f}点で変わりません。"
+            )
+        elif change > 0:
+            template = _(
+                "総合得点は{first_year}年度の{first:.1f}点から{last_year}年度の{last:.1f}点へ"
+                "{change:.1f}点上がりました。"
+            )
+        else:
+            template = _(
+                "総合得点は{first_year}年度の{first:.1f}点から{last_year}年度の{last:.1f}点へ"
+                "{change:.1f}点下がりました。"
+            )
+        return template.format(
+            first_year=first.fiscal_year,
+            last_year=last.fiscal_year,
+            first=first.overall,
+            last=last.overall,
+            change=abs(change),
+        )
+
+    def chart_data(self) -> dict[str, Any]:
+        """What static/js/dashboard-charts.js draws as lines, one per area and one overall."""
+        return {
+            "years": [_("{year}年度").format(year=p.fiscal_year) for p in self.points],
+            "overall": {"label": _("総合得点"), "scores": [p.overall for p in self.points]},
+            "areas": [
+                {"label": name, "scores": [p.areas[n] for p in self.points]}
+                for n, name in enumerate(self.area_names)
+            ],
+        }
+
+
+# --- pure helpers ---------------------------------------------------------------------------
+
+
+def area_maps(
+    current_edition: int,
+    current_indicators: Iterable[tuple[str, str]],
+    predecessors: dict[int, int | None],
+    lineage: Iterable[tuple[int, str, str | None]],
+) -> dict[int, AreaMap]:
+    """For the current edition and each of its predecessors: indicator code → current areas.
+
+    current_indicators: (code, area code) of the current edition;
+    predecessors: edition → the edition it follows (None: the first);
+    lineage: (edition of the indicator, its code, the predecessor's code or
+    None for a new indicator), each row linking to the edition's predecessor.
+    """
+    links: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for edition, code, predecessor in lineage:
+        codes = links[edition][code]
+        if predecessor is not None:
+            codes.append(predecessor)
+    maps: dict[int, AreaMap] = {
+        current_edition: {code: frozenset({area}) for code, area in current_indicators}
+    }
+    edition = current_edition
+    while (earlier := predecessors.get(edition)) is not None and earlier not in maps:
+        recorded = links[edition]
+        mapped: dict[str, set[str]] = defaultdict(set)
+        for code, areas in maps[edition].items():
+            for predecessor in recorded.get(code, [code]):
+                mapped[predecessor] |= areas
+        maps[earlier] = {code: frozenset(areas) for code, areas in mapped.items()}
+        edition = earlier
+    return maps
+
+
+def mapped_area_scores(card: dict[str, Any], area_map: AreaMap) -> dict[str, float]:
+    """The weighted mean of the card's answers per current area they map into."""
+    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for contribution in card["overall"]["contributions"]:
+        for area in area_map.get(contribution["code"], ()):
+            sums[area][0] += contribution["weight"] * contribution["score"]
+            sums[area][1] += contribution["weight"]
+    return {area: total / weight for area, (total, weight) in sums.items() if weight > 0}
+
+
+def stored_area_scores(card: dict[str, Any]) -> dict[str, float | None]:
+    return {area["area"]: area["score"] for area in card["areas"]}
+
+
+# --- the selector -----------------------------------------------------------------------------
+
+
+def _area_maps_for(round_: Round) -> dict[int, AreaMap]:
+    """The lineage maps of the round's edition and its predecessors (three queries)."""
+    edition = round_.edition_id
+    predecessors = dict(
+        Edition.objects.filter(framework_id=round_.edition.framework_id).values_list(
+            "pk", "predecessor_id"
+        )
+    )
+    return area_maps(
+        edition,
+        Indicator.objects.filter(edition_id=edition).values_list("code", "area__code"),
+        predecessors,
+        IndicatorLineage.objects.filter(indicator__edition_id__in=list(predecessors)).values_list(
+            "indicator__edition_id", "indicator__code", "predecessor__code"
+        ),
+    )
+
+
+def trend_for(
+    round_: Round, current_card: dict[str, Any], area_codes: Sequence[str], names: Sequence[str]
+) -> Trend:
+    """The round's trend: its earlier rounds' results and its own (`current_card`)."""
+    earlier = list(
+        ScoreSnapshot.objects.filter(
+            round__municipality_id=round_.municipality_id,
+            round__fiscal_year__lt=round_.fiscal_year,
+            department__isnull=True,
+        )
+        .select_related("round")
+        .order_by("round__fiscal_year")
+    )
+    maps = (
+        _area_maps_for(round_)
+        if any(s.round.edition_id != round_.edition_id for s in earlier)
+        else {}
+    )
+    points = []
+    for snapshot in earlier:
+        edition = snapshot.round.edition_id
+        if edition == round_.edition_id:
+            by_area: dict[str, float | None] = dict(stored_area_scores(snapshot.card))
+        elif edition in maps:
+            by_area = dict(mapped_area_scores(snapshot.card, maps[edition]))
+        else:
+            by_area = dict(stored_area_scores(snapshot.card))
+        points.append(
+            TrendPoint(
+                round=snapshot.round,
+                overall=snapshot.overall_score,
+                areas=[by_area.get(code) for code in area_codes],
+            )
+        )
+    own = stored_area_scores(current_card)
+    points.append(
+        TrendPoint(
+            round=round_,
+            overall=current_card["overall"]["score"],
+            areas=[own.get(code) for code in area_codes],
+        )
+    )
+    return Trend(area_codes=list(area_codes), area_names=list(names), points=points)

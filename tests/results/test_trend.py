@@ -1,0 +1,197 @@
+"""The trend across rounds: areas followed through the catalogue's lineage, a fixed query count."""
+
+import pytest
+
+from assessments.models import Round
+from frameworks.models import IndicatorLineage, LineageRelation
+from results.models import SnapshotTrigger
+from results.snapshots import snapshots_refresh
+from results.trend import Trend, TrendPoint, area_maps, mapped_area_scores
+from tests.frameworks.factories import FrameworkFactory
+from tests.results.test_dashboard import DASHBOARD_QUERIES, text, url
+from tests.results.test_snapshots import answer, make_tiny_edition, open_round
+
+# --- the pure mapping -------------------------------------------------------------------------
+
+
+def test_each_earlier_indicator_counts_in_the_areas_it_maps_into():
+    maps = area_maps(
+        3,
+        [("MNC-1", "mnc"), ("ONL-1", "mnc"), ("FRT-1", "front"), ("FRT-2", "front")],
+        {3: 2, 2: 1, 1: None},
+        [
+            (3, "MNC-1", "MNC-1"),  # same
+            (3, "ONL-1", "ONL-1"),  # same indicator, now in the マイナンバーカード area
+            (3, "FRT-1", "ONL-2"),  # split: ONL-2 became two front-yard indicators
+            (3, "FRT-2", "ONL-2"),
+            # edition 2 from edition 1: ONL-1 was two indicators merged
+            (2, "ONL-1", "OLD-A"),
+            (2, "ONL-1", "OLD-B"),
+            (2, "ONL-2", None),  # new in edition 2
+        ],
+    )
+    assert maps[3]["FRT-1"] == {"front"}
+    assert maps[2] == {
+        "MNC-1": {"mnc"},
+        "ONL-1": {"mnc"},
+        "ONL-2": {"front"},
+    }
+    # Edition 2's MNC-1 has no lineage row: the same code stands for it.
+    assert maps[1] == {"MNC-1": {"mnc"}, "OLD-A": {"mnc"}, "OLD-B": {"mnc"}}
+
+
+def test_editions_outside_the_chain_have_no_map():
+    assert set(area_maps(2, [("A", "x")], {2: None, 9: None}, [])) == {2}
+
+
+def test_earlier_figures_are_weighted_means_of_the_mapped_answers():
+    card = {
+        "overall": {
+            "contributions": [
+                {"code": "MNC-1", "score": 100.0, "weight": 1.0},
+                {"code": "ONL-1", "score": 40.0, "weight": 3.0},
+                {"code": "GONE", "score": 0.0, "weight": 1.0},  # dropped: in no current area
+            ]
+        }
+    }
+    scores = mapped_area_scores(card, {"MNC-1": {"mnc"}, "ONL-1": {"mnc", "front"}})
+    assert scores == {"mnc": pytest.approx((100 + 3 * 40) / 4), "front": 40.0}
+
+
+@pytest.mark.parametrize(
+    ("overalls", "sentence"),
+    [
+        ([62.5], "比べられる過去の結果はまだありません。"),
+        ([None, 50.0], "比べられる過去の結果はまだありません。"),
+        (
+            [40.0, 10.0, 70.0],
+            "総合得点は2024年度の40.0点から2026年度の70.0点へ30.0点上がりました。",
+        ),
+        ([70.0, 55.5], "総合得点は2025年度の70.0点から2026年度の55.5点へ14.5点下がりました。"),
+        ([70.0, 70.0], "総合得点は2025年度から2026年度まで70.0点で変わりません。"),
+    ],
+)
+def test_the_summary_says_how_the_overall_score_moved(overalls, sentence):
+    first = 2027 - len(overalls)
+    points = [
+        TrendPoint(round=Round(fiscal_year=first + n), overall=overall, areas=[])
+        for n, overall in enumerate(overalls)
+    ]
+    assert Trend(area_codes=[], area_names=[], points=points).summary() == sentence
+
+
+# --- the dashboard across two editions ------------------------------------------------------
+
+OLD_AREAS = {"mnc": ("マイナンバーカード", "My Number Card"), "onl": ("オンライン化", "Online")}
+NEW_AREAS = {"mnc": ("マイナンバーカード", "My Number Card"), "front": ("フロントヤード", "Front")}
+
+
+def make_two_editions():
+    """Edition 1 has マイナンバーカード and オンライン化; edition 2 merges them and adds front."""
+    framework = FrameworkFactory()
+    old = make_tiny_edition(
+        [("MNC-1", "mnc", 0), ("ONL-1", "onl", 0)], OLD_AREAS, framework=framework
+    )
+    new = make_tiny_edition(
+        [("MNC-1", "mnc", 0), ("ONL-1", "mnc", 0), ("FRT-1", "front", 0)],
+        NEW_AREAS,
+        framework=framework,
+        predecessor=old,
+    )
+    indicators = {(i.edition_id, i.code): i for i in (*old.indicators.all(), *new.indicators.all())}
+    for code in ("MNC-1", "ONL-1"):
+        IndicatorLineage.objects.create(
+            indicator=indicators[(new.pk, code)],
+            predecessor=indicators[(old.pk, code)],
+            relation=LineageRelation.SAME,
+        )
+    IndicatorLineage.objects.create(
+        indicator=indicators[(new.pk, "FRT-1")], relation=LineageRelation.NEW
+    )
+    return old, new
+
+
+@pytest.fixture
+def editions(db):
+    return make_two_editions()
+
+
+def scored(personas, edition, fiscal_year, levels: dict[str, int]):
+    round_ = open_round(personas, edition, fiscal_year)
+    for code, level in levels.items():
+        answer(round_, personas.department_a, code, level=level)
+    snapshots_refresh(round=round_, trigger=SnapshotTrigger.RECOMPUTED)
+    return round_
+
+
+def test_the_previous_round_is_read_through_the_lineage(client, personas, editions):
+    old, new = editions
+    # 2025 on edition 1: マイナンバーカード 100, オンライン化 0 (stored as two areas).
+    scored(personas, old, 2025, {"MNC-1": 4, "ONL-1": 0})
+    current = scored(personas, new, 2026, {"MNC-1": 4, "ONL-1": 4, "FRT-1": 2})
+    client.force_login(personas.coordinator_a)
+
+    response = client.get(url(current))
+
+    data = response.context["data"]
+    assert data["areas"] == ["マイナンバーカード", "フロントヤード"]
+    # The merged area counts both earlier answers: (100 + 0) ÷ 2, not 100 alone.
+    assert data["previous"]["scores"] == [50.0, None]
+    assert data["current"]["scores"] == [100.0, 50.0]
+    assert data["trend"] == {
+        "years": ["2025年度", "2026年度"],
+        "overall": {"label": "総合得点", "scores": [50.0, pytest.approx(250 / 3)]},
+        "areas": [
+            {"label": "マイナンバーカード", "scores": [50.0, 100.0]},
+            {"label": "フロントヤード", "scores": [None, 50.0]},
+        ],
+    }
+    page = text(response)
+    assert "総合得点は2025年度の50.0点から2026年度の83.3点へ33.3点上がりました。" in page
+    assert '<th scope="row">2025年度（令和7年度）</th> <td class="text-end">50.0</td> ' in page
+    assert '<td class="text-end">50.0</td> <td class="text-end">—</td>' in page
+    # The earlier edition's own area has no line of its own.
+    assert "オンライン化" not in page
+
+
+def test_rounds_on_the_same_edition_show_their_stored_area_scores(client, personas, editions):
+    old, _new = editions
+    scored(personas, old, 2024, {"MNC-1": 1, "ONL-1": 0})
+    current = scored(personas, old, 2025, {"MNC-1": 2, "ONL-1": 4})
+    client.force_login(personas.coordinator_a)
+
+    trend = client.get(url(current)).context["data"]["trend"]
+
+    assert trend["areas"] == [
+        {"label": "マイナンバーカード", "scores": [25.0, 50.0]},
+        {"label": "オンライン化", "scores": [0.0, 100.0]},
+    ]
+
+
+def test_a_later_round_is_not_part_of_an_earlier_rounds_trend(client, personas, editions):
+    old, new = editions
+    earlier = scored(personas, old, 2025, {"MNC-1": 4})
+    scored(personas, new, 2026, {"MNC-1": 4})
+    client.force_login(personas.coordinator_a)
+
+    data = client.get(url(earlier)).context["data"]
+
+    assert data["trend"] is None
+    assert data["previous"] is None
+
+
+# Two edition-crossing rounds or five: the same queries (the lineage's three included).
+@pytest.mark.parametrize("earlier", [1, 4])
+def test_the_trend_costs_the_same_queries_for_two_or_five_rounds(
+    client, personas, editions, django_assert_num_queries, earlier
+):
+    old, new = editions
+    for year in range(2026 - earlier, 2026):
+        scored(personas, old, year, {"MNC-1": year % 5, "ONL-1": 2})
+    current = scored(personas, new, 2026, {"MNC-1": 3})
+    client.force_login(personas.coordinator_a)
+
+    with django_assert_num_queries(DASHBOARD_QUERIES + 3):
+        response = client.get(url(current))
+
+    assert len(response.context["data"]["trend"]["years"]) == earlier + 1

@@ -22,3 +22,17 @@ def reiwa_year(year: int) -> str:
 def fiscal_year_label(year: int) -> str:
     """「2026年度（令和8年度）」: 西暦 first, as the portal shows it everywhere."""
     return f"{year}年度（{reiwa_year(year)}度）"
+
+
+def reiwa_date(day: datetime.date) -> str | None:
+    """「令和9年3月31日」, or None before 令和 (2019-05-01)."""
+    if day < REIWA_START:
+        return None
+    return f"{reiwa_year(day.year)}{day.month}月{day.day}日"
+
+
+def date_label(day: datetime.date) -> str:
+    """「2026年11月27日（令和8年11月27日）」: 西暦 first, as fiscal years are shown."""
+    western = f"{day.year}年{day.month}月{day.day}日"
+    reiwa = reiwa_date(day)
+    return f"{western}（{reiwa}）" if reiwa else western

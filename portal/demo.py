@@ -18,6 +18,7 @@ from dxportal.japanese_calendar import fiscal_year_of
 from frameworks.models import Edition, EditionStatus
 from municipalities.models import Municipality
 from municipalities.services import departments_create_defaults
+from plans.demo import demo_action_items_seed
 
 DEMO_PASSWORD = "demo-password-2026"
 
@@ -95,11 +96,13 @@ def _demo_rounds(municipalities: dict[str, Municipality]) -> None:
         municipality = municipalities[code]
         if Round.objects.filter(municipality=municipality, fiscal_year=year).exists():
             continue
-        round_open(
+        coordinator = User.objects.get(email=email)
+        round_ = round_open(
             municipality=municipality,
             edition=edition,
             fiscal_year=year,
             opens_on=today,
             closes_on=today + datetime.timedelta(days=90),
-            user=User.objects.get(email=email),
+            user=coordinator,
         )
+        demo_action_items_seed(round=round_, user=coordinator)

@@ -1,7 +1,10 @@
+import datetime
+
 from django import template
 from django.utils import translation
+from django.utils.formats import date_format
 
-from dxportal.japanese_calendar import fiscal_year_label
+from dxportal.japanese_calendar import fiscal_year_label, reiwa_date
 
 register = template.Library()
 
@@ -12,3 +15,12 @@ def fiscal_year(year: int) -> str:
     if translation.get_language() == "en":
         return f"FY{year}"
     return fiscal_year_label(int(year))
+
+
+@register.filter
+def wareki(day: datetime.date | None) -> str:
+    """{{ item.due_on|wareki }} → 令和9年3月31日 (before 令和, or in English: the language's date format)."""
+    if day is None:
+        return ""
+    reiwa = None if translation.get_language() == "en" else reiwa_date(day)
+    return reiwa or date_format(day, "DATE_FORMAT")

@@ -1,0 +1,407 @@
+"""What a report says: a round's results gathered for the report templates.
+
+Every number comes from where the pages take it, so a report never
+disagrees with the screen: the scores, stages, strengths, gaps and
+department table from results.dashboard (the stored snapshots), the peer
+benchmark from results.benchmarks (k-anonymity included), the action plan
+and next steps from plans.selectors. The appendix lists the answers that
+count: for the municipality, each indicator's municipality answer — the
+coordinator's Consolidation if there is one, else the owner department's,
+the rule of results.snapshots.round_inputs; for a department, its own.
+
+The number of queries is fixed whatever the number of answers, departments
+or plan items (tests/reports/test_content.py pins it).
+"""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from assessments.models import Answer, Assignment, Consolidation, Round
+from assessments.reconciliation import answer_summary
+from frameworks.models import RubricLevel
+from frameworks.templatetags.catalogue import localized_text
+from municipalities.models import Department
+from plans.selectors import PlanRow, Suggestion, action_plan_for, rubrics_for, suggestions_for
+from plans.suggestions import card_scores, next_steps
+from reports import charts
+from results.benchmarks import K_ANONYMITY, Benchmark, peer_benchmark
+from results.dashboard import (
+    HIGHLIGHTS,
+    AreaRow,
+    Dashboard,
+    DepartmentResults,
+    dashboard_for,
+    department_results_for,
+)
+from results.models import ScoreSnapshot
+
+NEXT_STEPS_PER_AREA = 3
+
+
+@dataclass(frozen=True)
+class EvidenceLink:
+    name: str
+    url: str  # empty when the portal's address is not configured
+
+
+@dataclass(frozen=True)
+class AnswerLine:
+    """One indicator's answer as the appendix prints it."""
+
+    code: str
+    question: str
+    answer: str  # in words (assessments.reconciliation.answer_summary)
+    score: float | None  # on the score card; None: not scored (free text, 該当しない)
+    department: str  # who answered; empty when nobody has
+    comment: str
+    not_applicable_reason: str
+    evidence_url: str
+    evidence_files: list[EvidenceLink]
+
+
+@dataclass(frozen=True)
+class AreaAnswers:
+    name: str
+    lines: list[AnswerLine]
+
+
+@dataclass(frozen=True)
+class IndicatorNote:
+    code: str
+    question: str
+    score: float
+
+
+@dataclass(frozen=True)
+class AreaSection:
+    """One area's page: the dashboard row, its best and weakest answers, what to do next."""
+
+    area: AreaRow
+    strengths: list[IndicatorNote]
+    next_steps: list[Suggestion]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One series of area scores: this round, the previous round, the peer median or the target."""
+
+    label: str
+    values: list[float | None]  # in the order of the area rows
+    style: dict[str, Any]  # how the radar draws it (reports.charts)
+
+
+@dataclass(frozen=True)
+class AreaScores:
+    """The area table and the radar of a report: the same columns, so they say the same."""
+
+    rows: list[AreaRow]
+    columns: list[Column]
+
+    @property
+    def table(self) -> list[tuple[AreaRow, list[float | None]]]:
+        return [
+            (row, [column.values[n] for column in self.columns]) for n, row in enumerate(self.rows)
+        ]
+
+    def radar_svg(self) -> str:
+        # The charts module escapes every text it draws.
+        return mark_safe(
+            charts.radar_chart(
+                [a.name for a in self.rows],
+                [charts.Series(c.label, c.values, **c.style) for c in self.columns],
+                title=_("分野ごとの得点（0〜100点）"),
+            )
+        )
+
+
+@dataclass(frozen=True)
+class MunicipalityReport:
+    round: Round
+    issued_on: datetime.date
+    dashboard: Dashboard | None  # None: nothing submitted yet
+    sections: list[AreaSection]
+    benchmark: Benchmark
+    plan: list[PlanRow]
+    appendix: list[AreaAnswers]
+    scores: AreaScores
+    stage_svg: str = ""
+    k_anonymity: int = K_ANONYMITY
+
+
+@dataclass(frozen=True)
+class DepartmentReport:
+    round: Round
+    department: Department
+    issued_on: datetime.date
+    results: DepartmentResults | None  # None: nothing scored for the department yet
+    sections: list[AreaSection]
+    appendix: list[AreaAnswers]
+    scores: AreaScores
+    stage_svg: str = ""
+
+
+# --- building blocks -------------------------------------------------------------------------
+
+
+def area_strengths(
+    card_area: dict[str, Any], exclude: set[str], questions: dict[str, str]
+) -> list[IndicatorNote]:
+    """The area's highest-scoring answers (above 0), highest first, leaving out its gaps."""
+    scored = sorted(
+        (
+            (c["score"], c["code"])
+            for cell in card_area["by_stage"]
+            for c in cell["contributions"]
+            if c["score"] and c["code"] not in exclude
+        ),
+        key=lambda item: (-item[0], item[1]),
+    )
+    return [
+        IndicatorNote(code=code, question=questions.get(code, ""), score=score)
+        for score, code in scored[:HIGHLIGHTS]
+    ]
+
+
+def area_sections(
+    rows: list[AreaRow],
+    card: dict[str, Any] | None,
+    questions: dict[str, str],
+    suggestions: list[Suggestion],
+) -> list[AreaSection]:
+    """A section per dashboard row, with its strengths and its first next steps (gaps first)."""
+    cards = {area["area"]: area for area in card["areas"]} if card else {}
+    sections = []
+    for row in rows:
+        gaps = {item.code for item in row.lowest}
+        sections.append(
+            AreaSection(
+                area=row,
+                strengths=area_strengths(cards[row.code], gaps, questions)
+                if row.code in cards
+                else [],
+                next_steps=[s for s in suggestions if s.step.area == row.code][
+                    :NEXT_STEPS_PER_AREA
+                ],
+            )
+        )
+    return sections
+
+
+def area_scores(rows: list[AreaRow], dashboard: Dashboard | None = None) -> AreaScores:
+    """This round's area scores, with the dashboard's comparisons where it has them."""
+    columns = [Column(_("今回"), [a.score for a in rows], charts.CURRENT)]
+    if dashboard is not None and dashboard.previous_round:
+        label = _("前回（{year}年度）").format(year=dashboard.previous_round.fiscal_year)
+        columns.append(Column(label, [a.previous for a in rows], charts.PREVIOUS))
+    if dashboard is not None and dashboard.has_peer_median:
+        label = _("{group}の中央値").format(group=dashboard.peer_label)
+        columns.append(Column(label, [a.peer_median for a in rows], charts.PEER))
+    if any(a.target is not None for a in rows):
+        columns.append(Column(_("目標"), [a.target for a in rows], charts.TARGET))
+    return AreaScores(rows=rows, columns=columns)
+
+
+def stage_svg(rows: list[AreaRow]) -> str:
+    """Each area's score at each stage against the stage's threshold (the dashboard's ladder)."""
+    # The charts module escapes every text it draws.
+    return mark_safe(
+        charts.stage_chart(
+            [
+                (
+                    a.name,
+                    [charts.StageBar(s.name, s.score, s.threshold, s.attained) for s in a.ladder],
+                )
+                for a in rows
+            ],
+            charts.StageChartWords(
+                title=_("分野と段階ごとの得点と到達基準"),
+                not_attained=_("未到達の段階"),
+                threshold=_("到達とみなす得点（基準）"),
+                no_score=_("採点対象なし"),
+            ),
+        )
+    )
+
+
+# --- answers ---------------------------------------------------------------------------------
+
+
+def _evidence_links(answer: Answer) -> list[EvidenceLink]:
+    base = settings.PORTAL_BASE_URL.rstrip("/")
+    return [
+        EvidenceLink(
+            name=evidence.original_name,
+            url=(
+                base
+                + reverse(
+                    "questionnaires:evidence_download",
+                    kwargs={"questionnaire_id": answer.questionnaire_id, "file_id": evidence.pk},
+                )
+                if base
+                else ""
+            ),
+        )
+        for evidence in answer.files.all()
+    ]
+
+
+def answers_by_area(
+    round_: Round, card: dict[str, Any] | None, department: Department | None = None
+) -> list[AreaAnswers]:
+    """The answers that count, grouped by area in catalogue order (five queries).
+
+    With a department: its own answers to the indicators assigned to it.
+    Without: the municipality's answer to every indicator assigned in the round.
+    """
+    assignments = Assignment.objects.filter(round=round_)
+    answers = Answer.objects.filter(questionnaire__round=round_)
+    if department is not None:
+        assignments = assignments.filter(department=department)
+        answers = answers.filter(questionnaire__department=department)
+    assignments = list(
+        assignments.select_related("indicator__area", "department")
+        .only(
+            "indicator_id",
+            "department_id",
+            *("indicator__code", "indicator__question", "indicator__question_en"),
+            *("indicator__answer_type", "indicator__unit", "indicator__area_id"),
+            *("indicator__area__name", "indicator__area__name_en", "department__name"),
+        )
+        .order_by(
+            "indicator__area__order",
+            "indicator__order",
+            "-is_owner",
+            "department__sort_order",
+            "department_id",
+        )
+    )
+    answers = list(
+        answers.select_related("choice")
+        .annotate(department_id=F("questionnaire__department_id"))
+        .prefetch_related("files")
+    )
+    by_department = {(a.indicator_id, a.department_id): a for a in answers}
+    chosen = (
+        {}
+        if department is not None
+        else dict(
+            Consolidation.objects.filter(round=round_).values_list("indicator_id", "answer_id")
+        )
+    )
+    by_pk = {a.pk: a for a in answers}
+    labels: dict[int, dict[int, str]] = {}
+    for level in RubricLevel.objects.filter(indicator__edition_id=round_.edition_id).only(
+        "indicator_id", "level", "label", "label_en"
+    ):
+        labels.setdefault(level.indicator_id, {})[level.level] = localized_text(level, "label")
+    department_names = {a.department_id: a.department.name for a in assignments}
+    scores = card_scores(card) if card else {}
+
+    # The first assignment of an indicator is its owner's (ordered by -is_owner).
+    first = {}
+    for assignment in assignments:
+        first.setdefault(assignment.indicator_id, assignment)
+    areas: dict[int, AreaAnswers] = {}
+    for assignment in first.values():
+        indicator = assignment.indicator
+        if indicator.pk in chosen:
+            answer = by_pk.get(chosen[indicator.pk])
+        else:
+            answer = by_department.get((indicator.pk, assignment.department_id))
+        answered = answer is not None and answer.is_answered
+        area = areas.setdefault(
+            indicator.area_id, AreaAnswers(name=localized_text(indicator.area, "name"), lines=[])
+        )
+        area.lines.append(
+            AnswerLine(
+                code=indicator.code,
+                question=localized_text(indicator, "question"),
+                answer=answer_summary(indicator, answer, labels.get(indicator.pk, {})),
+                score=scores.get(indicator.code),
+                department=department_names.get(answer.department_id, "") if answered else "",
+                comment=answer.comment if answer else "",
+                not_applicable_reason=answer.not_applicable_reason if answered else "",
+                evidence_url=answer.evidence_url if answer else "",
+                evidence_files=_evidence_links(answer) if answer else [],
+            )
+        )
+    return list(areas.values())
+
+
+def _questions(appendix: list[AreaAnswers]) -> dict[str, str]:
+    return {line.code: line.question for area in appendix for line in area.lines}
+
+
+def _department_next_steps(round_: Round, card: dict[str, Any] | None) -> list[Suggestion]:
+    """The next rubric level of the department's own answers, gaps first (one query)."""
+    if not card:
+        return []
+    rubrics, indicators = rubrics_for(round_.edition_id)
+    return [
+        Suggestion(
+            step=step,
+            indicator=indicators[step.code],
+            area_name=localized_text(indicators[step.code].area, "name"),
+        )
+        for step in next_steps(card, rubrics)
+    ]
+
+
+def _card(round_: Round, department: Department | None) -> dict[str, Any] | None:
+    snapshot = (
+        ScoreSnapshot.objects.filter(round=round_, department=department).only("card").first()
+    )
+    return snapshot.card if snapshot else None
+
+
+# --- the reports -----------------------------------------------------------------------------
+
+
+def municipality_report(round_: Round) -> MunicipalityReport:
+    """Everything the municipality report shows, in a fixed number of queries."""
+    dashboard = dashboard_for(round_)
+    card = _card(round_, None)
+    appendix = answers_by_area(round_, card)
+    plan = action_plan_for(round_)
+    rows = dashboard.areas if dashboard else []
+    return MunicipalityReport(
+        round=round_,
+        issued_on=timezone.localdate(),
+        dashboard=dashboard,
+        sections=area_sections(
+            rows, card, _questions(appendix), suggestions_for(round_, plan) if card else []
+        ),
+        benchmark=peer_benchmark(round_),
+        plan=plan,
+        appendix=appendix,
+        scores=area_scores(rows, dashboard),
+        stage_svg=stage_svg(rows) if rows else "",
+    )
+
+
+def department_report(round_: Round, department: Department) -> DepartmentReport:
+    """Everything one department's report shows, in a fixed number of queries."""
+    results = department_results_for(round_, department)
+    card = _card(round_, department)
+    appendix = answers_by_area(round_, card, department)
+    rows = results.areas if results else []
+    return DepartmentReport(
+        round=round_,
+        department=department,
+        issued_on=timezone.localdate(),
+        results=results,
+        sections=area_sections(
+            rows, card, _questions(appendix), _department_next_steps(round_, card)
+        ),
+        appendix=appendix,
+        scores=area_scores(rows),
+        stage_svg=stage_svg(rows) if rows else "",
+    )

@@ -1,0 +1,144 @@
+"""What the report says: the dashboard's numbers, the municipality's answers, the plan, in few queries."""
+
+import pytest
+from django.template.defaultfilters import floatformat
+
+from assessments.models import EvidenceFile
+from reports.content import department_report, municipality_report
+from reports.rendering import department_report_html, municipality_report_html
+from results.benchmarks import peer_benchmark
+from results.dashboard import dashboard_for, department_results_for
+from tests.reports.report_support import COMMENT, EVIDENCE_URL, TAX_COMMENT, report_round
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def round_(personas):
+    return report_round(personas)
+
+
+def lines_by_code(appendix):
+    return {line.code: line for area in appendix for line in area.lines}
+
+
+def test_numbers_are_the_dashboards(round_):
+    report = municipality_report(round_)
+    board = dashboard_for(round_)
+
+    assert report.dashboard == board
+    current = report.scores.columns[0]
+    assert current.values == [area.score for area in board.areas]
+    assert [row.name for row, _values in report.scores.table] == [a.name for a in board.areas]
+    html = municipality_report_html(round_)
+    for area in board.areas:
+        assert f'<td class="number">{floatformat(area.score, 1)}</td>' in html
+        for step in area.ladder:
+            if step.score is not None:
+                # The stage chart prints each bar's value (trailing zeros dropped).
+                assert f">{floatformat(step.score, -1)}</text>" in html
+    assert f'<p class="value">{floatformat(board.overall, 1)}</p>' in html
+
+
+def test_the_benchmark_is_the_benchmark_pages(round_):
+    report = municipality_report(round_)
+    assert report.benchmark == peer_benchmark(round_)
+    # Alone in its groups: every statistic is hidden (k-anonymity).
+    assert not any(stat.shown for row in report.benchmark.rows for stat in row.groups)
+    assert "5団体未満のため非表示" in municipality_report_html(round_)
+
+
+def test_appendix_lists_the_municipalitys_answers(round_, personas):
+    lines = lines_by_code(municipality_report(round_).appendix)
+
+    assigned = set(round_.assignments.values_list("indicator__code", flat=True))
+    assert set(lines) == assigned
+    # The coordinator took 税務課's answer to STD-01.
+    assert lines["STD-01"].department == "税務課"
+    assert lines["STD-01"].comment == TAX_COMMENT
+    assert lines["STD-01"].answer == "4：継続的に改善"
+    assert lines["STD-01"].score == 100.0
+    others = [line for code, line in lines.items() if code != "STD-01"]
+    assert {line.department for line in others} == {personas.department_a.name}
+    assert {line.comment for line in others} == {COMMENT}
+    assert {line.evidence_url for line in others} == {EVIDENCE_URL}
+    assert lines["CHO-01"].answer == "一部で導入"
+
+
+def test_department_report_shows_its_own_answers_only(round_, personas):
+    report = department_report(round_, personas.other_department_a)
+
+    lines = lines_by_code(report.appendix)
+    assert set(lines) == {"STD-01"}
+    assert lines["STD-01"].comment == TAX_COMMENT
+    assert report.results == department_results_for(round_, personas.other_department_a)
+    dx_office = lines_by_code(department_report(round_, personas.department_a).appendix)
+    assert dx_office["STD-01"].comment == COMMENT  # its own answer, not the municipality's
+
+
+def test_evidence_files_are_listed_with_a_link_to_the_portal(round_, personas, settings):
+    settings.PORTAL_BASE_URL = "https://dx.example.lg.jp/"
+    answer = round_.questionnaires.get(department=personas.department_a).answers.get(
+        indicator__code="STD-02"
+    )
+    evidence = EvidenceFile.objects.create(
+        answer=answer,
+        file="evidence/x",
+        original_name="計画書.pdf",
+        content_type="application/pdf",
+        size=9,
+        uploaded_by=personas.respondent_a,
+    )
+
+    line = lines_by_code(municipality_report(round_).appendix)["STD-02"]
+
+    (link,) = line.evidence_files
+    assert link.name == "計画書.pdf"
+    assert link.url == (
+        f"https://dx.example.lg.jp/questionnaires/{answer.questionnaire_id}/evidence/{evidence.pk}/"
+    )
+
+
+def test_areas_have_strengths_gaps_and_next_steps(round_):
+    report = municipality_report(round_)
+
+    for section in report.sections:
+        gaps = {item.code for item in section.area.lowest}
+        assert not gaps & {item.code for item in section.strengths}
+        scores = [item.score for item in section.strengths]
+        assert scores == sorted(scores, reverse=True)
+        for suggestion in section.next_steps:
+            assert suggestion.step.area == section.area.code
+            assert suggestion.step.next.level == suggestion.step.current.level + 1
+    steps = {s.step.code for section in report.sections for s in section.next_steps}
+    assert "STD-02" not in steps  # it has an open action item: the plan shows it instead
+    assert [row.item.title for row in report.plan] == ["庁内の手続きを棚卸しする"]
+    assert "庁内の手続きを棚卸しする" in municipality_report_html(round_)
+
+
+def test_a_round_without_results_still_makes_a_report(personas):
+    from tests.assessments.conftest import make_open_round
+
+    round_ = make_open_round(personas)
+    report = municipality_report(round_)
+    assert report.dashboard is None
+    assert report.sections == []
+    html = municipality_report_html(round_)
+    assert "まだ結果はありません" in html
+    assert "未回答" in html  # the appendix lists every assigned indicator
+
+
+# Whatever the number of indicators, areas, answers and departments: the round, then the
+# selectors' own fixed counts (results.dashboard, results.benchmarks, plans.selectors) and
+# reports.content's score card and answers.
+MUNICIPALITY_QUERIES = 18
+DEPARTMENT_QUERIES = 11
+
+
+@pytest.mark.parametrize(("indicators", "areas"), [(3, 1), (40, 6)])
+def test_queries_do_not_grow_with_the_round(personas, django_assert_num_queries, indicators, areas):
+    round_ = report_round(personas, indicators=indicators, areas=areas)
+    with django_assert_num_queries(MUNICIPALITY_QUERIES):
+        municipality_report_html(round_)
+    with django_assert_num_queries(DEPARTMENT_QUERIES):
+        department_report_html(round_, personas.department_a)

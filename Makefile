@@ -47,6 +47,7 @@ run: export DEBUG = 1
 run: demo
 	@echo "Starting the portal on http://$(HOST):$(PORT)/ (Ctrl-C stops it and its worker)"
 	@trap 'kill 0' EXIT INT TERM; \
+	  $(VPY) manage.py resume_exports --stale-after 0 && \
 	  $(VPY) manage.py db_worker & \
 	  $(VPY) manage.py runserver $(HOST):$(PORT)
 

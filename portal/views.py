@@ -2,6 +2,7 @@ from django.shortcuts import render
 
 from accounts.access import Capability, access_for
 from assessments.my_work import my_questionnaires
+from exports.bulk import may_bulk_export
 
 
 def home(request):
@@ -14,6 +15,7 @@ def home(request):
             "municipalities": access.municipalities().order_by("code"),
             "can_edit_catalogue": access.has_global(Capability.EDIT_CATALOGUE),
             "can_compare": bool(access.municipality_ids(Capability.COMPARE_MUNICIPALITIES)),
+            "can_bulk_export": may_bulk_export(access),
             "is_system_admin": access.is_system_admin,
             "my_questionnaires": my_questionnaires(request.user),
         }

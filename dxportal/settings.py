@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "frameworks",
     "assessments",
     "results",
+    "exports",
+    "plans",
+    "reports",
     "portal",
 ]
 

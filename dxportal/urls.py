@@ -11,6 +11,9 @@ urlpatterns = [
     path("catalogue/", include("frameworks.urls")),
     path("results/", include("results.urls")),
     path("results/", include("results.urls_benchmarks")),
+    path("plans/", include("plans.urls")),
+    path("reports/", include("reports.urls")),
+    path("exports/", include("exports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

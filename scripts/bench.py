@@ -53,6 +53,121 @@ def page_median(client: Client, url: str) -> None:
     print(f"GET {url:<44} median {median_ms:6.1f} ms  p95 {p95_ms:6.1f} ms")
 
 
+def bulk_export_throughput(jobs: int = 5) -> None:
+    """Reports per minute of bulk exports of the demo rounds, run in-process by the task's body.
+
+    The demo rounds get their scores stored first (a round without results
+    is not exported); each job exports every one of them.
+    """
+    from assessments.models import Round
+    from exports.bulk import export_job_create, export_job_run
+    from exports.models import ExportItem, ItemStatus
+    from frameworks.models import EditionStatus
+    from results.snapshots import snapshots_refresh
+
+    if not Round.objects.filter(edition__status=EditionStatus.PUBLISHED).exists():
+        catalogue = sorted((ROOT / "frameworks" / "catalogue").glob("jichitai-dx-*.yaml"))
+        call_command("import_framework", "--skip-existing", *map(str, catalogue), verbosity=0)
+        call_command("seed_demo", stdout=io.StringIO())  # opens the demo rounds
+    rounds = list(Round.objects.select_related("municipality"))
+    for round_ in rounds:
+        snapshots_refresh(round=round_, trigger="recomputed")
+    admin = User.objects.get(email="admin@example.jp")
+    start = time.perf_counter()
+    for _ in range(jobs):
+        job = export_job_create(
+            owner=admin, municipalities=[r.municipality for r in rounds], fiscal_year=None
+        )
+        export_job_run(job_id=job.pk)
+    elapsed = time.perf_counter() - start
+    done = ExportItem.objects.filter(status=ItemStatus.DONE).count()
+    failed = ExportItem.objects.filter(status=ItemStatus.FAILED).count()
+    print(
+        f"bulk export: {done} reports ({failed} failed) in {elapsed:.1f} s"
+        f"  {done / elapsed * 60:6.1f} reports/min"
+    )
+
+
+def results_pages(client: Client) -> None:
+    """The dashboard, a department's results and the portfolio, on answered demo rounds.
+
+    Run after bulk_export_throughput (which loads the catalogue and opens the
+    demo rounds): 横浜市's round gets every questionnaire answered (targets
+    included) and two earlier fiscal years on the earlier edition, so the
+    trend goes through the catalogue's lineage.
+    """
+    from assessments.models import Answer, Round
+    from assessments.rounds import round_open
+    from frameworks.models import AnswerType, Edition
+    from results.snapshots import snapshots_refresh
+
+    current = Round.objects.select_related("edition", "municipality").get(
+        municipality__code="141003"
+    )
+    coordinator = User.objects.get(email="coordinator@example.jp")
+    earlier = Edition.objects.exclude(pk=current.edition_id).order_by("published_on").first()
+    rounds = [current] + [
+        round_open(
+            municipality=current.municipality,
+            edition=earlier,
+            fiscal_year=current.fiscal_year - years,
+            opens_on=current.opens_on,
+            closes_on=current.closes_on,
+            user=coordinator,
+        )
+        for years in (1, 2)
+    ]
+    values = {
+        AnswerType.MATURITY: lambda i: {"level": i.pk % 4, "target_level": i.pk % 4 + 1},
+        AnswerType.YES_NO: lambda i: {"yes": bool(i.pk % 2)},
+        AnswerType.PERCENTAGE: lambda i: {"number": i.pk % 100},
+        AnswerType.COUNT: lambda i: {"number": i.pk % 7},
+        AnswerType.CHOICE: lambda i: {"choice": i.choices.order_by("order").first()},
+        AnswerType.TEXT: lambda i: {"text": "取組の説明"},
+    }
+    for round_ in rounds:
+        Answer.objects.bulk_create(
+            Answer(
+                questionnaire=q,
+                indicator=a.indicator,
+                version=1,
+                **values[a.indicator.answer_type](a.indicator),
+            )
+            for q in round_.questionnaires.all()
+            for a in round_.assignments.filter(department=q.department).select_related("indicator")
+        )
+        snapshots_refresh(round=round_, trigger="recomputed")
+    code, department = "141003", current.questionnaires.order_by("pk").first().department_id
+    client.force_login(coordinator)
+    page_median(client, reverse("results:dashboard", args=[code, current.pk]))
+    page_median(client, reverse("results:department", args=[code, current.pk, department]))
+    client.force_login(User.objects.get(email="consultant@example.jp"))
+    page_median(client, reverse("benchmarks:portfolio"))
+
+
+def report_median(runs: int = 7) -> None:
+    """Median time to render the standard municipality report (target: at most 1.5 s).
+
+    Run after results_pages: 横浜市's demo round, every questionnaire answered,
+    with two earlier rounds for the trend. The first render (fonts, templates)
+    is not counted.
+    """
+    from assessments.models import Round
+    from reports.rendering import render_municipality_report
+
+    round_ = Round.objects.filter(municipality__code="141003").order_by("-fiscal_year").first()
+    size = len(render_municipality_report(round_))
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        render_municipality_report(round_)
+        samples.append(time.perf_counter() - start)
+    print(
+        f"municipality report PDF (横浜市, {size // 1024} KB, {runs} runs)"
+        f"      median {statistics.median(samples):6.3f} s  max {max(samples):6.3f} s"
+    )
+
+
 def main() -> None:
     master = ROOT / "fixtures" / "municipalities" / "municipalities.csv"
     call_command("migrate", verbosity=0)
@@ -72,6 +187,9 @@ def main() -> None:
     page_median(client, reverse("portal:home"))
     page_median(client, reverse("municipalities:overview", kwargs={"code": "141003"}))
     page_median(client, reverse("municipalities:departments", kwargs={"code": "141003"}))
+    bulk_export_throughput()
+    results_pages(client)
+    report_median()
 
 
 if __name__ == "__main__":

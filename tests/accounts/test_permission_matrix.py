@@ -19,6 +19,7 @@ from django.utils.http import urlsafe_base64_encode
 from assessments.models import Answer, EvidenceFile, Questionnaire
 from assessments.rounds import round_open
 from frameworks.models import EditionStatus
+from plans.services import action_item_create
 from tests.factories import DepartmentFactory
 from tests.frameworks.factories import make_edition
 from tests.personas import PERSONA_NAMES, Personas
@@ -102,6 +103,13 @@ def _round_questionnaire(p: Personas, tenant: str) -> dict:
     }
 
 
+def _round_department(p: Personas, tenant: str) -> dict:
+    """The round's DX office: respondent_a's department (tenant a) or respondent_c's (c)."""
+    kwargs = _round_questionnaire(p, tenant)
+    questionnaire = Questionnaire.objects.get(pk=kwargs.pop("questionnaire_id"))
+    return {**kwargs, "department_id": questionnaire.department_id}
+
+
 def _round_indicator(p: Personas, tenant: str) -> dict:
     round_ = _round(p, tenant)
     return {"code": round_.municipality.code, "round_id": round_.pk, "indicator_code": "STD-01"}
@@ -137,6 +145,37 @@ def _evidence(p: Personas, tenant: str) -> dict:
     )
     evidence.file.save("upload", ContentFile(b"%PDF-1.4\n"), save=True)
     return {**kwargs, "file_id": evidence.pk}
+
+
+def _plan_item(p: Personas, tenant: str) -> dict:
+    """An action item planned in the round, on STD-01 for the DX office."""
+    round_ = _round(p, tenant)
+    item = action_item_create(
+        round=round_,
+        indicator=round_.edition.indicators.get(code="STD-01"),
+        title="次の一歩",
+        department=round_.municipality.departments.get(kind="dx_promotion"),
+        target_level=1,
+        due_on=datetime.date(2099, 3, 31),
+        user=round_.created_by,
+    )
+    return {"code": round_.municipality.code, "round_id": round_.pk, "item_id": item.pk}
+
+
+def _round_table(p: Personas, tenant: str) -> dict:
+    return {**_round_page(p, tenant), "table": "answers"}
+
+
+def _export_job(p: Personas, tenant: str) -> dict:
+    """A finished bulk export: the consultant's of A (tenant a), the admin's of C (c)."""
+    from exports.bulk import export_job_create
+
+    owner, municipality = (
+        (p.consultant, p.municipality_a) if tenant == "a" else (p.admin, p.municipality_c)
+    )
+    # No round with results: the item is settled at once, so the ZIP can be downloaded.
+    job = export_job_create(owner=owner, municipalities=[municipality], fiscal_year=None)
+    return {"job_id": job.pk}
 
 
 @pytest.fixture(autouse=True)
@@ -281,6 +320,19 @@ EXPECTED = {
         _round_page,
         {"GET": _results_viewers("200"), "POST": BOTH_NOT_ALLOWED},
     ),
+    "results:department": (
+        _round_department,
+        {"GET": _questionnaire_viewers("200"), "POST": BOTH_NOT_ALLOWED},
+    ),
+    # PDF reports: the same people as the pages they print.
+    "reports:municipality": (
+        _round_page,
+        {"GET": _results_viewers("200"), "POST": BOTH_NOT_ALLOWED},
+    ),
+    "reports:department": (
+        _round_department,
+        {"GET": _questionnaire_viewers("200"), "POST": BOTH_NOT_ALLOWED},
+    ),
     "benchmarks:benchmark": (
         _round_page,
         {"GET": _results_viewers("200"), "POST": BOTH_NOT_ALLOWED},
@@ -288,6 +340,47 @@ EXPECTED = {
     "benchmarks:portfolio": (
         None,
         {"GET": {"-": f"{LOGIN} 403 403 200 403 403 403 403"}, "POST": {"-": NOT_ALLOWED}},
+    ),
+    "plans:plan": (
+        _round_page,
+        {"GET": _results_viewers("200"), "POST": BOTH_NOT_ALLOWED},
+    ),
+    # Without an indicator: the page to choose one (a POST without one is refused).
+    "plans:item_new": (_round_page, {"GET": _coordinators("200"), "POST": _coordinators("400")}),
+    "plans:item_edit": (_plan_item, {"GET": _coordinators("200"), "POST": _coordinators("400")}),
+    # An empty status is refused with a message on the plan page.
+    "plans:item_status": (
+        _plan_item,
+        {"GET": BOTH_NOT_ALLOWED, "POST": _coordinators("302")},
+    ),
+    "exports:table_csv": (
+        _round_table,
+        {"GET": _results_viewers("200"), "POST": BOTH_NOT_ALLOWED},
+    ),
+    "exports:workbook": (
+        _round_page,
+        {"GET": _results_viewers("200"), "POST": BOTH_NOT_ALLOWED},
+    ),
+    "exports:document": (
+        _round_page,
+        {"GET": _results_viewers("200"), "POST": BOTH_NOT_ALLOWED},
+    ),
+    # Consultants and admins; an empty choice is refused with a message.
+    "exports:bulk": (
+        None,
+        {
+            "GET": {"-": f"{LOGIN} 403 403 200 403 403 403 200"},
+            "POST": {"-": f"{LOGIN} 403 403 400 403 403 403 400"},
+        },
+    ),
+    # A job and its ZIP are its owner's only.
+    "exports:job": (
+        _export_job,
+        {"GET": _only("200", a={"consultant"}, c={"admin"}), "POST": BOTH_NOT_ALLOWED},
+    ),
+    "exports:job_download": (
+        _export_job,
+        {"GET": _only("200", a={"consultant"}, c={"admin"}), "POST": BOTH_NOT_ALLOWED},
     ),
     "results:rules": (
         None,
@@ -501,7 +594,11 @@ def test_permission_matrix(client, personas, name, method, tenant, persona, stat
         "questionnaires:",
         "workbooks:",
         "results:dashboard",
+        "exports:",
+        "results:department",
         "benchmarks:",
+        "plans:",
+        "reports:",
     )
     if status == 302 and user is None and name.startswith(protected):
         assert response["Location"].startswith(reverse("accounts:login"))

@@ -149,6 +149,14 @@ class DepartmentResults:
     areas: list[AreaRow]
     lowest: list[LowIndicator]  # the department's lowest-scoring answers, across its areas
 
+    # What templates/results/includes/scores_overview.html reads of a municipality's Dashboard
+    # and a department does not have: no previous round, peer group or overall target.
+    previous_round = None
+    peer_label = ""
+    peer_overall = None
+    has_peer_median = False
+    target_overall = None
+
     @property
     def summary(self) -> str:
         return _summary(self.areas)

@@ -33,6 +33,7 @@ class Capability(StrEnum):
     EDIT_CATALOGUE = "edit_catalogue"  # maintain framework editions
     ADMINISTER = "administer"  # Django admin, portal-wide operations
     OPEN_SURVEY = "open_survey"  # open one round for many municipalities at once
+    VIEW_AUDIT_LOG = "view_audit_log"  # read and export the municipality's audit log
 
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
@@ -50,6 +51,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.MANAGE_ROUNDS,
             Capability.VIEW_RESULTS,
             Capability.VIEW_DEPARTMENT_RESULTS,
+            Capability.VIEW_AUDIT_LOG,
         }
     ),
     Role.CONSULTANT: frozenset(

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 
 from assessments.answer_values import AnswerValues
 from assessments.models import Answer, AnswerChange, Questionnaire, RoundStatus
+from audit.models import AuditAction
+from audit.recording import record
 
 # Answer fields set from AnswerValues, in display order.
 VALUE_FIELDS = [f.name for f in fields(AnswerValues)]
@@ -101,5 +103,12 @@ def answer_save(
     answer.save()
     AnswerChange.objects.create(
         answer=answer, version=answer.version, changed_by=user, changes=changes, via=via
+    )
+    record(
+        AuditAction.ANSWER_CHANGED,
+        user=user,
+        municipality=locked.round.municipality_id,
+        target=f"questionnaire {locked.pk} {indicator.code}",
+        detail={"via": via, "changes": changes},
     )
     return SaveResult(answer=answer, saved=True)

@@ -36,6 +36,8 @@ from assessments.models import (
     Survey,
 )
 from assessments.rounds import RoundError, round_open
+from audit.models import AuditAction
+from audit.recording import record
 from frameworks.models import Edition, EditionStatus, Indicator
 from municipalities.models import Department, Municipality
 from results.models import SnapshotTrigger
@@ -182,6 +184,12 @@ def assignment_set(
 
 # --- review --------------------------------------------------------------------------
 
+REVIEW_ACTIONS = {
+    QuestionnaireEventKind.APPROVED: AuditAction.QUESTIONNAIRE_APPROVED,
+    QuestionnaireEventKind.RETURNED: AuditAction.QUESTIONNAIRE_RETURNED,
+    QuestionnaireEventKind.REOPENED: AuditAction.QUESTIONNAIRE_REOPENED,
+}
+
 
 def _review(
     *,
@@ -207,6 +215,13 @@ def _review(
     locked.full_clean()
     locked.save(update_fields=["status", "review_comment"])
     questionnaire.status, questionnaire.review_comment = locked.status, locked.review_comment
+    record(
+        REVIEW_ACTIONS[kind],
+        user=user,
+        municipality=locked.round.municipality_id,
+        target=f"questionnaire {locked.pk}",
+        detail={"comment": comment} if comment else None,
+    )
     return QuestionnaireEvent.objects.create(
         questionnaire=locked, kind=kind, actor=user, comment=comment
     )

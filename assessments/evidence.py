@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from assessments.answering import QuestionnaireLocked
 from assessments.models import Answer, EvidenceFile, Questionnaire
 from assessments.my_work import is_editable
+from audit.models import AuditAction
+from audit.recording import record
 
 MAX_SIZE = 10 * 1024 * 1024
 MAX_SIZE_LABEL = "10 MB"
@@ -213,6 +215,13 @@ def evidence_upload(
     except Exception:
         evidence.file.storage.delete(evidence.file.name)
         raise
+    record(
+        AuditAction.UPLOAD,
+        user=user,
+        municipality=locked.round.municipality_id,
+        target=safe_name,
+        detail={"questionnaire": locked.pk, "indicator": indicator.code},
+    )
     return evidence
 
 

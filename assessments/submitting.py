@@ -21,6 +21,8 @@ from assessments.models import (
     QuestionnaireStatus,
 )
 from assessments.my_work import is_editable, load_sheet
+from audit.models import AuditAction
+from audit.recording import record
 from results.models import SnapshotTrigger
 from results.snapshots import snapshots_refresh
 
@@ -62,6 +64,12 @@ def questionnaire_submit(*, questionnaire: Questionnaire, user) -> Questionnaire
     locked.save(update_fields=["status", "submitted_at"])
     QuestionnaireEvent.objects.create(
         questionnaire=locked, kind=QuestionnaireEventKind.SUBMITTED, actor=user
+    )
+    record(
+        AuditAction.QUESTIONNAIRE_SUBMITTED,
+        user=user,
+        municipality=locked.round.municipality,
+        target=f"questionnaire {locked.pk}",
     )
     snapshots_refresh(round=locked.round, trigger=SnapshotTrigger.SUBMITTED)
     questionnaire.status = locked.status

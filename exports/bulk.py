@@ -45,6 +45,8 @@ from django_tasks_db.models import DBTaskResult
 from accounts.access import Access, Capability
 from assessments.models import Round
 from assessments.workbooks.layout import safe_text
+from audit.models import AuditAction
+from audit.recording import record
 from exports.models import ExportItem, ExportJob, ItemStatus
 from frameworks.models import Stage
 from municipalities.models import Municipality
@@ -147,6 +149,12 @@ def export_job_create(
             )
             for position, municipality in enumerate(municipalities, start=1)
         ]
+    )
+    record(
+        AuditAction.BULK_EXPORT_STARTED,
+        user=owner,
+        target=f"export job {job.pk}",
+        detail={"municipalities": len(municipalities), "fiscal_year": fiscal_year},
     )
     _enqueue(job)
     return job

@@ -14,6 +14,8 @@ from django.views.decorators.http import require_GET
 
 from accounts.access import Capability
 from assessments.selectors import round_for
+from audit.models import AuditAction
+from audit.recording import record
 from exports.downloads import attachment
 from exports.tables import round_export
 from exports.writers import TABLES, csv_bytes, json_bytes, xlsx_bytes
@@ -31,6 +33,15 @@ def _names(round_, japanese: str, english: str, extension: str) -> dict[str, str
     }
 
 
+def _record_export(request, round_, what: str) -> None:
+    record(
+        AuditAction.EXPORT,
+        request=request,
+        municipality=round_.municipality,
+        target=f"round {round_.pk} {what}",
+    )
+
+
 @login_required
 @require_GET
 def table_csv(request, code: str, round_id: int, table: str):
@@ -38,6 +49,7 @@ def table_csv(request, code: str, round_id: int, table: str):
         raise Http404
     round_ = round_for(request, code, round_id, Capability.VIEW_RESULTS)
     content = csv_bytes(TABLES[table](round_export(round_)))
+    _record_export(request, round_, f"{table}.csv")
     return attachment(
         content,
         content_type="text/csv; charset=utf-8",
@@ -49,8 +61,10 @@ def table_csv(request, code: str, round_id: int, table: str):
 @require_GET
 def workbook(request, code: str, round_id: int):
     round_ = round_for(request, code, round_id, Capability.VIEW_RESULTS)
+    content = xlsx_bytes(round_export(round_))
+    _record_export(request, round_, "xlsx")
     return attachment(
-        xlsx_bytes(round_export(round_)),
+        content,
         content_type=XLSX,
         **_names(round_, _("評価結果"), "results", "xlsx"),
     )
@@ -60,8 +74,10 @@ def workbook(request, code: str, round_id: int):
 @require_GET
 def document(request, code: str, round_id: int):
     round_ = round_for(request, code, round_id, Capability.VIEW_RESULTS)
+    content = json_bytes(round_export(round_))
+    _record_export(request, round_, "json")
     return attachment(
-        json_bytes(round_export(round_)),
+        content,
         content_type="application/json",
         **_names(round_, _("評価結果"), "results", "json"),
     )

@@ -13,6 +13,8 @@ from django.db.models import Max, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.models import AuditAction
+from audit.recording import record
 from frameworks.models import (
     Choice,
     Edition,
@@ -164,6 +166,7 @@ def edition_publish(*, edition: Edition) -> Edition:
     edition.status = EditionStatus.PUBLISHED
     edition.published_at = timezone.now()
     edition.save(update_fields=["status", "published_at"])
+    record(AuditAction.CATALOGUE_PUBLISHED, target=f"{edition.framework.code} {edition.version}")
     return edition
 
 

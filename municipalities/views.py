@@ -33,6 +33,7 @@ def overview(request, code: str):
             "municipality": municipality,
             "departments": municipality.departments.filter(is_active=True),
             "can_manage_departments": access.can(Capability.MANAGE_DEPARTMENTS, municipality),
+            "can_view_audit_log": access.can(Capability.VIEW_AUDIT_LOG, municipality),
             "can_view_results": access.can(Capability.VIEW_RESULTS, municipality),
         },
     )

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_GET
 
 from accounts.access import Capability
 from assessments.selectors import round_department_for, round_for
+from audit.models import AuditAction
+from audit.recording import record
 from exports.downloads import attachment
 from reports.rendering import (
     render_department_report,
@@ -22,8 +24,14 @@ from reports.rendering import (
 PDF = "application/pdf"
 
 
-def _pdf(content: bytes, names: tuple[str, str]):
+def _pdf(request, round_, content: bytes, names: tuple[str, str]):
     filename, fallback = names
+    record(
+        AuditAction.REPORT_DOWNLOADED,
+        request=request,
+        municipality=round_.municipality,
+        target=filename,
+    )
     response = attachment(content, content_type=PDF, filename=filename, fallback=fallback)
     response["Cache-Control"] = "no-store"
     return response
@@ -33,11 +41,16 @@ def _pdf(content: bytes, names: tuple[str, str]):
 @require_GET
 def municipality_report(request, code: str, round_id: int):
     round_ = round_for(request, code, round_id, Capability.VIEW_RESULTS)
-    return _pdf(render_municipality_report(round_), report_filenames(round_))
+    return _pdf(request, round_, render_municipality_report(round_), report_filenames(round_))
 
 
 @login_required
 @require_GET
 def department_report(request, code: str, round_id: int, department_id: int):
     round_, department = round_department_for(request, code, round_id, department_id)
-    return _pdf(render_department_report(round_, department), report_filenames(round_, department))
+    return _pdf(
+        request,
+        round_,
+        render_department_report(round_, department),
+        report_filenames(round_, department),
+    )

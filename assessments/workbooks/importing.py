@@ -36,6 +36,8 @@ from assessments.workbooks.layout import (
     values_digest,
 )
 from assessments.workbooks.reading import MAX_ROWS, RawRow, RawWorkbook, WorkbookRejected
+from audit.models import AuditAction
+from audit.recording import record
 from frameworks.models import Indicator
 
 MAX_TEXT_CHARS = 10_000
@@ -322,6 +324,13 @@ def import_apply(*, questionnaire: Questionnaire, changes: list[RowChange], user
     try:
         with transaction.atomic():
             _apply(questionnaire, changes, user)
+            record(
+                AuditAction.UPLOAD,
+                user=user,
+                municipality=questionnaire.round.municipality_id,
+                target=f"questionnaire {questionnaire.pk} workbook",
+                detail={"rows": len(changes)},
+            )
     except _Conflicts as conflicts:
         return conflicts.problems
     return []

@@ -286,6 +286,8 @@ EXPECTED = {
         },
     ),
     "municipalities:people": (_code, {"GET": _coordinators("200"), "POST": _coordinators("400")}),
+    "audit:events": (_code, {"GET": _coordinators("200"), "POST": BOTH_NOT_ALLOWED}),
+    "audit:events_csv": (_code, {"GET": _coordinators("200"), "POST": BOTH_NOT_ALLOWED}),
     "municipalities:respondent_remove": (
         _respondent,
         {"GET": _coordinators("200"), "POST": _coordinators("302")},

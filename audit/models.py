@@ -1,0 +1,93 @@
+"""The audit log: who did what, where, from which address, and when.
+
+Append-only at three levels: the model refuses save() of an existing row and
+delete(), its QuerySet refuses update() and delete(), and a database trigger
+(migration 0002) refuses UPDATE and DELETE issued in raw SQL. The one update
+allowed is Django setting `actor` to NULL when the account is deleted; the
+e-mail in `actor_email` keeps saying who it was.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    """Audit events are never changed or deleted."""
+
+    def __init__(self):
+        super().__init__("audit events are append-only")
+
+
+class AuditAction(models.TextChoices):
+    LOGIN = "login", _("サインイン")
+    LOGIN_FAILED = "login_failed", _("サインインの失敗")
+    LOCKOUT = "lockout", _("サインインのロック")
+    ANSWER_CHANGED = "answer_changed", _("回答の変更")
+    QUESTIONNAIRE_SUBMITTED = "questionnaire_submitted", _("調査票の提出")
+    QUESTIONNAIRE_APPROVED = "questionnaire_approved", _("調査票の承認")
+    QUESTIONNAIRE_RETURNED = "questionnaire_returned", _("調査票の差戻し")
+    QUESTIONNAIRE_REOPENED = "questionnaire_reopened", _("調査票の再開")
+    EXPORT = "export", _("データの書き出し")
+    REPORT_DOWNLOADED = "report_downloaded", _("報告書のダウンロード")
+    BULK_EXPORT_STARTED = "bulk_export_started", _("一括書き出しの開始")
+    UPLOAD = "upload", _("ファイルの取り込み")
+    CATALOGUE_PUBLISHED = "catalogue_published", _("評価枠組みの版の公開")
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError
+
+    def delete(self):
+        raise AppendOnlyError
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError
+
+
+class AuditEvent(models.Model):
+    time = models.DateTimeField(_("日時"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("利用者"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Kept as text so the log still says who it was after the account is deleted,
+    # and for failed sign-ins, which have no account.
+    actor_email = models.CharField(_("利用者のメールアドレス"), max_length=254, blank=True)
+    action = models.CharField(_("操作"), max_length=32, choices=AuditAction.choices)
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        verbose_name=_("団体"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    target = models.CharField(_("対象"), max_length=200, blank=True)
+    detail = models.JSONField(_("詳細"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("IPアドレス"), null=True, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("監査イベント")
+        verbose_name_plural = _("監査イベント")
+        ordering = ["-time", "-pk"]
+        indexes = [models.Index(fields=["municipality", "-time"], name="audit_municipality_time")]
+
+    def __str__(self):
+        return f"{self.time:%Y-%m-%d %H:%M} {self.action} {self.actor_email}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError

@@ -12,6 +12,8 @@ Statuses of the save URL, which autosave.js relies on:
 both versions shown) or locked (submitted / round closed), nothing saved.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -484,6 +486,7 @@ def history(request, questionnaire_id: int):
             "page": page,
             "rows": rows,
             "indicator_code": code,
+            "indicator_query": urlencode({"indicator": code}) if code else "",
             "indicators": assigned_indicators(questionnaire),
             "may_answer": _may_answer(request, questionnaire),
         },

@@ -480,3 +480,6 @@ def test_history_is_paginated(client, personas, all_types, monkeypatch):
     second = Page(client.get(url, {"page": 2}).content.decode())
     assert len(second.all("tr")) == 2
     assert "変更後 レベル1" in second.all("tr")[1].text
+    # The next page of one indicator's history stays on that indicator.
+    filtered = Page(client.get(url, {"indicator": "MAT-01"}).content.decode())
+    assert filtered.one("a", class_="page-link").attrs["href"] == "?indicator=MAT-01&page=2"

@@ -172,3 +172,20 @@ def access_for(user) -> Access:
         if user.is_authenticated:
             user._dxportal_access = cached
     return cached
+
+
+# Roles whose sign-in needs a second factor (TOTP): they reach several
+# municipalities' data or the whole portal. Respondents answer for one
+# department and are not asked.
+TWO_FACTOR_ROLES = frozenset(
+    {Role.SYSTEM_ADMIN, Role.CATALOGUE_EDITOR, Role.COORDINATOR, Role.CONSULTANT}
+)
+
+
+def requires_two_factor(user) -> bool:
+    """Whether this signed-in user must verify a TOTP code before using the portal."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:  # unused by the portal (see User), but never without a second factor
+        return True
+    return any(Role(m.role) in TWO_FACTOR_ROLES for m in access_for(user).memberships)

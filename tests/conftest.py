@@ -1,6 +1,7 @@
 import pytest
 
 from tests.personas import Personas, make_personas
+from tests.two_factor import mark_verified
 
 
 @pytest.fixture
@@ -12,6 +13,22 @@ def personas(db) -> Personas:
 def _fast_password_hashing(settings):
     # Argon2 is right for production and far too slow for hundreds of personas.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_two_factor(monkeypatch):
+    """Test seam: `client.force_login(user)` also verifies the session's second
+    factor (tests/two_factor.py `mark_verified`), so tests about other things
+    need no authenticator. Two-factor's own tests sign in with a password."""
+    from django.test.client import ClientMixin
+
+    original = ClientMixin.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        mark_verified(self, user)
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)
 
 
 @pytest.fixture(scope="session")

@@ -447,6 +447,23 @@ EXPECTED = {
             "POST": {"-": "200 200 200 200 200 200 200 200"},
         },
     ),
+    # The suite's force_login seam verifies every session with a confirmed device
+    # (tests/conftest.py); unverified sessions are tested in test_two_factor.py.
+    "accounts:two_factor_verify": (
+        None,
+        {
+            "GET": {"-": f"{LOGIN} 200 200 200 200 200 200 200"},
+            "POST": {"-": f"{LOGIN} 400 400 400 400 400 400 400"},  # no code
+        },
+    ),
+    "accounts:two_factor_enrol": (
+        None,
+        # With a confirmed device, enrolment sends the person on to verification.
+        {
+            "GET": {"-": f"{LOGIN} 302 302 302 302 302 302 302"},
+            "POST": {"-": f"{LOGIN} 302 302 302 302 302 302 302"},
+        },
+    ),
     "set_language": (None, {"POST": {"-": "302 302 302 302 302 302 302 302"}}),
     "admin:index": (None, {"GET": {"-": "302 302 302 302 302 302 302 200"}}),
     "municipalities:overview": (

@@ -3,6 +3,7 @@ from playwright.sync_api import expect
 
 from municipalities.default_departments import DEFAULT_DEPARTMENTS
 from tests.personas import PASSWORD
+from tests.two_factor import pass_two_factor
 
 
 def _sign_in(page, user):
@@ -10,6 +11,7 @@ def _sign_in(page, user):
     page.get_by_label("メールアドレス").fill(user.email)
     page.get_by_label("パスワード").fill(PASSWORD)
     page.get_by_role("button", name="ログイン").click()
+    pass_two_factor(page, user.email)
     expect(page.get_by_role("banner")).to_contain_text(user.display_name)
 
 

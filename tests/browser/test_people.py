@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from tests.personas import PASSWORD
+from tests.two_factor import pass_two_factor
 
 NEW_PASSWORD = "kamakura-daibutsu-2026"
 # Crispy marks required fields with "*" inside the label.
@@ -31,6 +32,7 @@ def _sign_in(page, email, password=PASSWORD):
     page.get_by_label("メールアドレス").fill(email)
     page.get_by_label("パスワード").fill(password)
     page.get_by_role("button", name="ログイン").click()
+    pass_two_factor(page, email)
 
 
 def test_coordinator_invites_a_respondent_who_signs_in(

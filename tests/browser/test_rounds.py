@@ -10,6 +10,7 @@ from dxportal.japanese_calendar import fiscal_year_of
 from frameworks.models import AnswerType
 from tests.frameworks.factories import make_edition
 from tests.personas import PASSWORD
+from tests.two_factor import pass_two_factor
 
 SCREENSHOTS = os.environ.get("SCREENSHOTS")  # a folder: save each page for a human to look at
 
@@ -19,6 +20,7 @@ def _sign_in(page, user):
     page.get_by_label("メールアドレス").fill(user.email)
     page.get_by_label("パスワード").fill(PASSWORD)
     page.get_by_role("button", name="ログイン").click()
+    pass_two_factor(page, user.email)
     expect(page.get_by_role("banner")).to_contain_text(user.display_name)
 
 

@@ -49,6 +49,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     display_name = models.CharField(_("氏名"), max_length=60)
     is_active = models.BooleanField(_("有効"), default=True)
     date_joined = models.DateTimeField(_("登録日時"), default=timezone.now)
+    # Part of the session auth hash (get_session_auth_hash): raising it ends every
+    # session of the person at its next request, without a query of its own
+    # (the user row is read on each request anyway). Raised when an authenticator
+    # is removed, so a session verified with it cannot go on.
+    session_epoch = models.PositiveIntegerField(_("セッション世代"), default=0, editable=False)
 
     objects = UserManager()
 

@@ -27,7 +27,19 @@ class AuditAction(models.TextChoices):
     TWO_FACTOR_VERIFIED = "two_factor_verified", _("二要素認証の確認")
     TWO_FACTOR_FAILED = "two_factor_failed", _("二要素認証の失敗")
     TWO_FACTOR_ENROLLED = "two_factor_enrolled", _("認証アプリの登録")
+    TWO_FACTOR_REMOVED = "two_factor_removed", _("認証アプリの削除")
+    LOGOUT = "logout", _("サインアウト")
+    SESSION_EXPIRED = "session_expired", _("セッションの期限切れ")
+    PASSWORD_RESET_REQUESTED = "password_reset_requested", _("パスワード再設定の申請")
+    PASSWORD_RESET_THROTTLED = "password_reset_throttled", _("パスワード再設定の申請の制限")
+    PASSWORD_SET = "password_set", _("パスワードの設定")
+    ACCESS_DENIED = "access_denied", _("アクセスの拒否")
+    MEMBERSHIP_INVITED = "membership_invited", _("団体への招待")
+    MEMBERSHIP_ACCEPTED = "membership_accepted", _("団体への招待の承諾")
+    MEMBERSHIP_REMOVED = "membership_removed", _("役割の解除")
     ANSWER_CHANGED = "answer_changed", _("回答の変更")
+    ASSIGNMENT_CHANGED = "assignment_changed", _("担当部署の変更")
+    EVIDENCE_DELETED = "evidence_deleted", _("根拠資料の削除")
     QUESTIONNAIRE_SUBMITTED = "questionnaire_submitted", _("調査票の提出")
     QUESTIONNAIRE_APPROVED = "questionnaire_approved", _("調査票の承認")
     QUESTIONNAIRE_RETURNED = "questionnaire_returned", _("調査票の差戻し")
@@ -37,6 +49,8 @@ class AuditAction(models.TextChoices):
     BULK_EXPORT_STARTED = "bulk_export_started", _("一括書き出しの開始")
     UPLOAD = "upload", _("ファイルの取り込み")
     CATALOGUE_PUBLISHED = "catalogue_published", _("評価枠組みの版の公開")
+    CATALOGUE_RETIRED = "catalogue_retired", _("評価枠組みの版の廃止")
+    CATALOGUE_DRAFT_DELETED = "catalogue_draft_deleted", _("評価枠組みの下書きの削除")
 
 
 class AuditEventQuerySet(models.QuerySet):

@@ -3,7 +3,8 @@
 Carrying is chosen at view time, not copied when a round opens: an item
 planned in an earlier round of the municipality and still open (未着手 /
 進行中) is shown in every later round's plan, marked 「前回から継続」, mapped
-to the later edition's indicator(s) through frameworks' lineage. One row per
+to the later edition's indicator(s) through frameworks.lineage (the rule the
+trend follows too). One row per
 item means one status wherever it is seen (completing it in the later round
 completes it everywhere), nothing depends on the order in which rounds were
 opened or on assessments.rounds, and no data can be lost or duplicated by a
@@ -13,8 +14,8 @@ is still shown there, so that round's plan records what became of it.
 Both functions are for pages and the PDF report alike; their query counts do
 not grow with the number of items, rounds or indicators:
 
-- `action_plan_for(round_)`: one query, plus two when an item was planned on
-  another edition (lineage, the later edition's indicators).
+- `action_plan_for(round_)`: one query, plus three when an item was planned on
+  another edition (frameworks.lineage's two, the later edition's indicators).
 - `suggestions_for(round_, plan=None)`: the municipality's snapshot and the
   edition's rubrics (two queries), plus `action_plan_for` unless a plan is
   passed in.
@@ -25,9 +26,9 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from assessments.models import Round
-from frameworks.models import AnswerType, Indicator, RubricLevel
+from frameworks.lineage import lineage_graph
+from frameworks.models import AnswerType, Edition, Indicator, RubricLevel
 from frameworks.templatetags.catalogue import localized_text
-from plans.lineage import successors_in
 from plans.models import OPEN_STATUSES, ActionItem
 from plans.suggestions import NextStep, Rubric, Rung, current_levels, next_steps
 from results.models import ScoreSnapshot
@@ -77,7 +78,7 @@ def action_plan_for(round_: Round) -> list[PlanRow]:
         for item in items
         if item.indicator.edition_id != round_.edition_id
     }
-    mapped = successors_in(list(elsewhere.values()), round_.edition) if elsewhere else {}
+    mapped = successors_in(list(elsewhere), round_.edition) if elsewhere else {}
     return [
         PlanRow(
             item=item,
@@ -88,6 +89,17 @@ def action_plan_for(round_: Round) -> list[PlanRow]:
         )
         for item in items
     ]
+
+
+def successors_in(indicator_ids: list[int], edition: Edition) -> dict[int, list[Indicator]]:
+    """Each earlier indicator's successors in `edition`, in catalogue order (three queries:
+    frameworks.lineage's two and the successors themselves)."""
+    graph = lineage_graph(edition.framework_id)
+    ids = {pk: graph.successors(pk, edition.pk) for pk in indicator_ids}
+    found = Indicator.objects.select_related("area").in_bulk(
+        {pk for successors in ids.values() for pk in successors}
+    )
+    return {pk: [found[s] for s in successors] for pk, successors in ids.items()}
 
 
 def municipality_card(round_: Round) -> dict | None:

@@ -7,36 +7,33 @@ that round asked, whatever its edition. Area scores are shown in the areas
 of the round being looked at (the current edition):
 
 - a round on the same edition shows its stored area scores;
-- a round on an earlier edition is re-read through IndicatorLineage: each of
-  its indicators counts in the current areas of the indicators it maps into
-  (same, split or merged, following the editions' predecessors one step at a
-  time), and the earlier figure for a current area is the weighted mean of
+- a round on an earlier edition is re-read through the catalogue's lineage
+  (frameworks.lineage, the rule the action plan follows too): each of its
+  indicators counts in the current areas of the indicators continuing it
+  (same, split or merged, edition after edition), and the earlier figure for a current area is the weighted mean of
   those earlier answers' stored contributions, Σ(weight × score) ÷ Σ(weight),
   the same rule the area score follows. So when edition 2.3 merges 2.0's
   行政手続のオンライン化 (ONL-*) into マイナンバーカード, the 2.0 round's
   マイナンバーカード figure includes its ONL-* answers, and 2.0's separate
   オンライン化 area does not appear as an area of its own. An area new in
   the later edition (フロントヤード改革) has a figure for an earlier round
-  only when an earlier indicator maps into it (a split), else none (—).
-  An indicator without any lineage row is taken as the same indicator when
-  the earlier edition has its code (catalogues cloned before lineage existed);
+  only when an earlier indicator maps into it (a split), else none (—);
 - a round on an edition outside the current edition's chain of predecessors
   (another framework) is matched by area code, as the best there is.
 
 Queries, whatever the number of rounds: one for the earlier snapshots, and
-three more only when one of them is on another edition (the framework's
-editions, the current edition's indicators, the lineage rows).
+two more only when one of them is on another edition (frameworks.lineage).
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from assessments.models import Round
-from frameworks.models import Edition, Indicator, IndicatorLineage
+from frameworks.lineage import LineageGraph, lineage_graph
 from results.models import ScoreSnapshot
 
 # An earlier edition's indicator code → the current edition's area codes it counts in.
@@ -107,36 +104,15 @@ class Trend:
 # --- pure helpers ---------------------------------------------------------------------------
 
 
-def area_maps(
-    current_edition: int,
-    current_indicators: Iterable[tuple[str, str]],
-    predecessors: dict[int, int | None],
-    lineage: Iterable[tuple[int, str, str | None]],
-) -> dict[int, AreaMap]:
-    """For the current edition and each of its predecessors: indicator code → current areas.
-
-    current_indicators: (code, area code) of the current edition;
-    predecessors: edition → the edition it follows (None: the first);
-    lineage: (edition of the indicator, its code, the predecessor's code or
-    None for a new indicator), each row linking to the edition's predecessor.
-    """
-    links: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for edition, code, predecessor in lineage:
-        codes = links[edition][code]
-        if predecessor is not None:
-            codes.append(predecessor)
-    maps: dict[int, AreaMap] = {
-        current_edition: {code: frozenset({area}) for code, area in current_indicators}
-    }
-    edition = current_edition
-    while (earlier := predecessors.get(edition)) is not None and earlier not in maps:
-        recorded = links[edition]
-        mapped: dict[str, set[str]] = defaultdict(set)
-        for code, areas in maps[edition].items():
-            for predecessor in recorded.get(code, [code]):
-                mapped[predecessor] |= areas
-        maps[earlier] = {code: frozenset(areas) for code, areas in mapped.items()}
-        edition = earlier
+def area_maps(graph: LineageGraph, current_edition: int) -> dict[int, AreaMap]:
+    """For the current edition and each edition before it: indicator code → the current
+    areas of the indicators continuing it (frameworks.lineage's one rule)."""
+    maps: dict[int, AreaMap] = {}
+    for edition in graph.chain(current_edition):
+        maps[edition] = {
+            code: frozenset(node.area_code for node in successors)
+            for code, successors in graph.code_map(edition, current_edition).items()
+        }
     return maps
 
 
@@ -157,22 +133,9 @@ def stored_area_scores(card: dict[str, Any]) -> dict[str, float | None]:
 # --- the selector -----------------------------------------------------------------------------
 
 
-def _area_maps_for(round_: Round) -> dict[int, AreaMap]:
-    """The lineage maps of the round's edition and its predecessors (three queries)."""
-    edition = round_.edition_id
-    predecessors = dict(
-        Edition.objects.filter(framework_id=round_.edition.framework_id).values_list(
-            "pk", "predecessor_id"
-        )
-    )
-    return area_maps(
-        edition,
-        Indicator.objects.filter(edition_id=edition).values_list("code", "area__code"),
-        predecessors,
-        IndicatorLineage.objects.filter(indicator__edition_id__in=list(predecessors)).values_list(
-            "indicator__edition_id", "indicator__code", "predecessor__code"
-        ),
-    )
+def area_maps_for(round_: Round) -> dict[int, AreaMap]:
+    """The lineage maps of the round's edition and its predecessors (two queries)."""
+    return area_maps(lineage_graph(round_.edition.framework_id), round_.edition_id)
 
 
 def trend_for(
@@ -189,7 +152,7 @@ def trend_for(
         .order_by("round__fiscal_year")
     )
     maps = (
-        _area_maps_for(round_)
+        area_maps_for(round_)
         if any(s.round.edition_id != round_.edition_id for s in earlier)
         else {}
     )

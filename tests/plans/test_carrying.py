@@ -4,10 +4,10 @@ import pytest
 
 from assessments.rounds import round_open
 from frameworks.models import IndicatorLineage
-from plans.lineage import follow
 from plans.models import ActionStatus
 from plans.selectors import action_plan_for, suggestions_for
 from plans.services import action_item_status_set
+from results.trend import area_maps_for
 from tests.plans.plans_support import make_item, scored_round
 
 # The 2026 edition renames M-1 to N-1, splits S-1 into S-1A and S-1B and drops M-2.
@@ -104,12 +104,40 @@ def test_suggestions_of_the_later_round_skip_indicators_with_a_carried_item(pers
     assert [s.step.code for s in suggestions_for(later)] == ["N-1"]
 
 
-def test_an_edition_without_lineage_keeps_indicators_by_code(personas, earlier):
+def test_an_indicator_without_lineage_rows_continues_by_its_code(personas, earlier):
     make_item(earlier, personas, "M-1")
-    later = scored_round(personas, fiscal_year=2026, indicators=[("M-1", "std", 0)], levels={})
+    # The later edition records lineage for S-1 only; M-1 has no row: the same code stands for it.
+    later = next_round(
+        personas,
+        earlier,
+        indicators=[("M-1", "std", 0), ("S-1", "sec", 0)],
+        lineage={"S-1": ("S-1", "same")},
+    )
 
     assert view(action_plan_for(later)) == [("M-1", ["M-1"], True, "not_started")]
     assert not action_plan_for(later)[0].renamed
+
+
+def test_the_plan_and_the_trend_follow_the_same_lineage(personas, earlier):
+    """The trend counts an earlier answer in an area exactly when the plan carries the
+    item on that indicator into an indicator of that area (frameworks.lineage)."""
+    for code in ("M-1", "M-2", "S-1"):
+        make_item(earlier, personas, code)
+    later = next_round(personas, earlier)
+    maps = area_maps_for(later)[earlier.edition_id]
+    rows = {row.item.indicator_code: row for row in action_plan_for(later)}
+    assert len(rows) == 3
+    for code, row in rows.items():
+        assert maps.get(code, frozenset()) == {i.area.code for i in row.indicators}
+    assert rows["M-2"].indicators == []  # dropped in both
+
+
+def test_an_item_of_an_unrelated_edition_is_shown_as_dropped(personas, earlier):
+    make_item(earlier, personas, "M-1")
+    # Another framework's edition, not following the earlier one: nothing continues across.
+    later = scored_round(personas, fiscal_year=2026, indicators=[("M-1", "std", 0)], levels={})
+
+    assert view(action_plan_for(later)) == [("M-1", [], True, "not_started")]
 
 
 def test_other_municipalities_items_are_never_carried(personas, earlier):
@@ -141,16 +169,8 @@ def test_query_count_does_not_grow_with_items_or_rounds(
             lineage={"M-1": ("M-1", "same"), "M-2": ("M-2", "same"), "S-1": ("S-1", "same")},
         )
 
-    # The items, the lineage, the later edition's indicators.
-    with django_assert_num_queries(3):
+    # The items, the lineage (frameworks.lineage: indicators, links), the successors.
+    with django_assert_num_queries(4):
         rows = action_plan_for(round_)
     assert len(rows) == 2 * rounds
     assert all(row.carried and [i.code for i in row.indicators] for row in rows)
-
-
-def test_follow_walks_several_editions_and_splits():
-    # 1 → 2 (edition 20) → 3 and 4 (edition 30); 5 → 6 (edition 30).
-    edges = [(1, 2, 20), (2, 3, 30), (2, 4, 30), (5, 6, 30)]
-    assert follow(1, edges, 30) == [3, 4]
-    assert follow(1, edges, 20) == [2]
-    assert follow(5, edges, 20) == []

@@ -255,8 +255,8 @@ def test_plan_query_count_with_carried_items(client, personas, django_assert_num
         )
     client.force_login(personas.coordinator_a)
 
-    # Two more: the lineage and the later edition's indicators.
-    with django_assert_num_queries(PLAN_QUERIES + 2):
+    # Three more: the lineage (frameworks.lineage's two) and the later edition's indicators.
+    with django_assert_num_queries(PLAN_QUERIES + 3):
         response = client.get(plan_url(round_))
     assert len(response.context["rows"]) == rounds
 

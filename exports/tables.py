@@ -25,6 +25,7 @@ from assessments.models import Answer, Assignment, Consolidation, EvidenceFile, 
 from assessments.reconciliation import answer_summary
 from frameworks.models import AnswerType, PolicyArea, RubricLevel, Stage
 from frameworks.templatetags.catalogue import localized_text
+from results.cards import StoredCard
 from results.models import ScoreSnapshot
 from results.scoring import NOT_STARTED
 
@@ -97,7 +98,8 @@ class ScoreRow:
 class CardExport:
     department: str | None
     computed_at: Any
-    card: dict[str, Any]
+    card: dict[str, Any]  # as stored: the JSON export documents this shape
+    read: StoredCard
 
 
 @dataclass(frozen=True)
@@ -120,7 +122,7 @@ class RoundExport:
         area_order = {a.code: a.order for a in self.areas}  # the card keeps scoring's order
         rows: list[ScoreRow] = []
         for card_export in self.cards:
-            card = card_export.card
+            card = card_export.read
 
             def row(
                 kind, area="", stage="", score=None, attained="", counts=None, *, of=card_export
@@ -141,34 +143,31 @@ class RoundExport:
                     completeness=completeness,
                 )
 
-            counts = (card["answered"], card["total"], card["completeness"])
-            overall = card["overall"]["score"]
+            counts = (card.answered, card.total, card.completeness)
             rows.append(
-                row("overall", score=overall, attained=card["stage_attained"], counts=counts)
+                row(
+                    "overall", score=card.overall_score, attained=card.stage_attained, counts=counts
+                )
             )
-            rows += [row("stage", stage=c["stage"], score=c["score"]) for c in card["by_stage"]]
-            for area in sorted(card["areas"], key=lambda a: area_order.get(a["area"], 0)):
-                counts = (area["answered"], area["total"], area["completeness"])
+            rows += [
+                row("stage", stage=code, score=score) for code, score in card.stage_scores().items()
+            ]
+            for area in sorted(card.areas, key=lambda a: area_order.get(a.area, 0)):
+                counts = (area.answered, area.total, area.completeness)
                 rows.append(
                     row(
                         "area",
-                        area=area["area"],
-                        score=area["score"],
-                        attained=area["stage_attained"],
+                        area=area.area,
+                        score=area.score,
+                        attained=area.stage_attained,
                         counts=counts,
                     )
                 )
                 rows += [
-                    row("area_stage", area=area["area"], stage=c["stage"], score=c["score"])
-                    for c in area["by_stage"]
+                    row("area_stage", area=area.area, stage=code, score=group.score)
+                    for code, group in area.by_stage.items()
                 ]
         return rows
-
-
-def _contribution_scores(card: dict[str, Any] | None) -> dict[str, float | None]:
-    if not card:
-        return {}
-    return {c["code"]: c["score"] for c in card["overall"]["contributions"]}
 
 
 def _answer_info(indicator, answer: Answer, labels: dict[int, str], files: tuple[str, ...]):
@@ -232,7 +231,7 @@ def round_export(round_: Round) -> RoundExport:
     by_pk = {answer.pk: answer for answer in answers}
     by_department = {(a.indicator_id, a.answered_by_id): a for a in answers}
     scores = {
-        s.department_id: _contribution_scores(s.card) for s in snapshots
+        s.department_id: s.read.indicator_scores() for s in snapshots
     }  # None: the municipality
     departments = {a.department_id: a.department for a in assignments}
 
@@ -302,6 +301,7 @@ def round_export(round_: Round) -> RoundExport:
                 department=s.department.name if s.department_id else None,
                 computed_at=s.computed_at,
                 card=s.card,
+                read=s.read,
             )
             for s in snapshots
         ],

@@ -30,6 +30,7 @@ from assessments.models import Round
 from frameworks.models import PolicyArea, Stage
 from frameworks.templatetags.catalogue import localized_text
 from municipalities.models import Municipality
+from results.cards import stored_area_scores
 from results.models import ScoreSnapshot
 from results.scoring import NOT_STARTED
 
@@ -107,10 +108,6 @@ def _prefecture_key(municipality_id: int, prefecture_id: int | None) -> int:
     return prefecture_id if prefecture_id is not None else municipality_id
 
 
-def _area_scores(card: dict[str, Any]) -> dict[str, float | None]:
-    return {area["area"]: area["score"] for area in card.get("areas", [])}
-
-
 PeerRow = tuple[int, str, int | None, float | None, dict[str, float | None]]
 
 
@@ -120,7 +117,7 @@ def _peer_rows(round_: Round, **only: Any) -> list[PeerRow]:
     `only` narrows the peers further (e.g. to one kind) in the database.
     """
     return [
-        (municipality_id, kind, prefecture_id, overall, _area_scores(card))
+        (municipality_id, kind, prefecture_id, overall, stored_area_scores(card))
         for municipality_id, kind, prefecture_id, overall, card in ScoreSnapshot.objects.filter(
             department__isnull=True,
             round__fiscal_year=round_.fiscal_year,
@@ -279,7 +276,7 @@ def portfolio(municipalities: Sequence[Municipality]) -> Portfolio:
         if snapshot is None:
             rows.append(PortfolioRow(municipality, round_, None, "", None, [None] * len(codes)))
             continue
-        by_area = _area_scores(snapshot.card)
+        by_area = stored_area_scores(snapshot.card)
         stage = snapshot.stage_attained
         rows.append(
             PortfolioRow(

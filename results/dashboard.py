@@ -23,7 +23,6 @@ Beside this round's area scores the radar shows:
 same kind (three queries plus the snapshot's).
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,9 +33,9 @@ from frameworks.models import Indicator, PolicyArea, Stage
 from frameworks.templatetags.catalogue import localized_text
 from municipalities.models import Department
 from results.benchmarks import same_kind_peers
+from results.cards import StoredCard
 from results.models import ScoreSnapshot
-from results.scoring import NOT_STARTED
-from results.snapshots import targets_from_json
+from results.scoring import NOT_STARTED, AreaResult, Contribution
 from results.trend import Trend, trend_for
 
 HIGHLIGHTS = 3  # strengths and gaps listed at most
@@ -203,15 +202,11 @@ def _radar_data(areas: list[AreaRow]) -> dict[str, Any]:
 # --- pure helpers --------------------------------------------------------------------------
 
 
-def _area_scores(card: dict[str, Any] | None) -> dict[str, float | None]:
-    return {area["area"]: area["score"] for area in card["areas"]} if card else {}
-
-
-def ladder(area: dict[str, Any], stages: list[Stage]) -> list[StageStep]:
+def ladder(area: AreaResult, stages: list[Stage]) -> list[StageStep]:
     """Each stage of the edition with the area's score there and whether it is attained."""
-    scores = {cell["stage"]: cell["score"] for cell in area["by_stage"]}
+    scores = {code: group.score for code, group in area.by_stage.items()}
     codes = [stage.code for stage in stages]
-    attained = area["stage_attained"]
+    attained = area.stage_attained
     last = codes.index(attained) if attained in codes else -1
     return [
         StageStep(
@@ -222,17 +217,6 @@ def ladder(area: dict[str, Any], stages: list[Stage]) -> list[StageStep]:
         )
         for n, stage in enumerate(stages)
     ]
-
-
-def lowest_answers(contributions: Iterable[dict], count: int = LOWEST_INDICATORS) -> list[tuple]:
-    """The (code, score) of the lowest-scoring contributions, lowest first, then by code."""
-    scored = [(c["code"], c["score"]) for c in contributions if c["score"] is not None]
-    return sorted(scored, key=lambda item: (item[1], item[0]))[:count]
-
-
-def lowest_contributions(area: dict[str, Any], count: int = LOWEST_INDICATORS) -> list[tuple]:
-    """The (code, score) of the area's lowest-scoring answers, from every stage."""
-    return lowest_answers((c for cell in area["by_stage"] for c in cell["contributions"]), count)
 
 
 def strengths_and_gaps(areas: list[AreaRow]) -> tuple[list[AreaRow], list[AreaRow]]:
@@ -273,40 +257,42 @@ def _questions(edition_id: int, codes: set[str]) -> dict[str, str]:
     }
 
 
-def _low(items: list[tuple], questions: dict[str, str]) -> list[LowIndicator]:
+def _low(items: list[Contribution], questions: dict[str, str]) -> list[LowIndicator]:
     return [
-        LowIndicator(code=code, question=questions.get(code, ""), score=score)
-        for code, score in items
+        LowIndicator(code=c.code, question=questions.get(c.code, ""), score=c.score) for c in items
     ]
 
 
+def _lowest_by_area(card: StoredCard) -> dict[str, list[Contribution]]:
+    return {area.area: card.lowest(LOWEST_INDICATORS, area=area.area) for area in card.areas}
+
+
 def _area_rows(
-    card: dict[str, Any],
+    card: StoredCard,
     areas: list[PolicyArea],
     stages: list[Stage],
     questions: dict[str, str],
-    lowest: dict[str, list[tuple]],
+    lowest: dict[str, list[Contribution]],
     previous: dict[str, float | None] | None = None,
     peer_medians: dict[str, float | None] | None = None,
 ) -> list[AreaRow]:
     """A row per area of the card, in catalogue order (areas with nothing assigned are left out)."""
-    cards = {area["area"]: area for area in card["areas"]}
-    targets = targets_from_json(card).areas
+    targets = card.targets.areas
     stage_names = {stage.code: localized_text(stage, "name") for stage in stages}
     rows = []
     for area in areas:
-        data = cards.get(area.code)
+        data = card.area(area.code)
         if data is None:  # nothing of this area is assigned in the round
             continue
         rows.append(
             AreaRow(
                 code=area.code,
                 name=localized_text(area, "name"),
-                score=data["score"],
+                score=data.score,
                 previous=(previous or {}).get(area.code),
-                stage=_stage_name(data["stage_attained"], stage_names),
-                answered=data["answered"],
-                total=data["total"],
+                stage=_stage_name(data.stage_attained, stage_names),
+                answered=data.answered,
+                total=data.total,
                 ladder=ladder(data, stages),
                 lowest=_low(lowest.get(area.code, []), questions),
                 peer_median=(peer_medians or {}).get(area.code),
@@ -327,11 +313,9 @@ def dashboard_for(round_: Round) -> Dashboard | None:
     if municipality is None:
         return None
     stages, areas = _catalogue(round_.edition_id)
-    card = municipality.card
-    lowest = {area["area"]: lowest_contributions(area) for area in card["areas"]}
-    questions = _questions(
-        round_.edition_id, {code for items in lowest.values() for code, _score in items}
-    )
+    card = municipality.read
+    lowest = _lowest_by_area(card)
+    questions = _questions(round_.edition_id, {c.code for items in lowest.values() for c in items})
     shown = [area for area in areas if area.code in lowest]
     trend = trend_for(
         round_, card, [a.code for a in shown], [localized_text(a, "name") for a in shown]
@@ -354,8 +338,8 @@ def dashboard_for(round_: Round) -> Dashboard | None:
         previous_overall=previous.overall if previous else None,
         previous_round=previous.round if previous else None,
         stage=_stage_name(municipality.stage_attained, stage_names),
-        answered=card["answered"],
-        total=card["total"],
+        answered=card.answered,
+        total=card.total,
         completeness=municipality.completeness,
         areas=rows,
         strengths=strengths,
@@ -363,7 +347,7 @@ def dashboard_for(round_: Round) -> Dashboard | None:
         departments=[
             DepartmentRow(
                 name=s.department.name,
-                scores=[_area_scores(s.card).get(row.code) for row in rows],
+                scores=[s.read.area_scores().get(row.code) for row in rows],
                 department_id=s.department_id,
             )
             for s in snapshots
@@ -371,7 +355,7 @@ def dashboard_for(round_: Round) -> Dashboard | None:
         ],
         peer_label=peers.label,
         peer_overall=peers.overall.median,
-        target_overall=targets_from_json(card).overall,
+        target_overall=card.targets.overall,
         trend=trend,
     )
 
@@ -385,20 +369,19 @@ def department_results_for(round_: Round, department: Department) -> DepartmentR
     if snapshot is None:
         return None
     stages, areas = _catalogue(round_.edition_id)
-    card = snapshot.card
-    lowest_overall = lowest_answers(card["overall"]["contributions"])
-    lowest = {area["area"]: lowest_contributions(area) for area in card["areas"]}
+    card = snapshot.read
+    lowest_overall = card.lowest(LOWEST_INDICATORS)
+    lowest = _lowest_by_area(card)
     questions = _questions(
-        round_.edition_id,
-        {code for items in [lowest_overall, *lowest.values()] for code, _score in items},
+        round_.edition_id, {c.code for items in [lowest_overall, *lowest.values()] for c in items}
     )
     stage_names = {stage.code: localized_text(stage, "name") for stage in stages}
     return DepartmentResults(
         department=department,
         overall=snapshot.overall_score,
         stage=_stage_name(snapshot.stage_attained, stage_names),
-        answered=card["answered"],
-        total=card["total"],
+        answered=card.answered,
+        total=card.total,
         completeness=snapshot.completeness,
         areas=_area_rows(card, areas, stages, questions, lowest),
         lowest=_low(lowest_overall, questions),

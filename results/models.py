@@ -8,11 +8,17 @@ department (department empty: the municipality as a whole), updated in
 place, so a page reads one row instead of scoring every answer again.
 """
 
+from typing import TYPE_CHECKING
+
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Round
 from municipalities.models import Department
+
+if TYPE_CHECKING:
+    from results.cards import StoredCard
 
 
 class SnapshotTrigger(models.TextChoices):
@@ -83,3 +89,10 @@ class ScoreSnapshot(models.Model):
     @property
     def is_municipality(self) -> bool:
         return self.department_id is None
+
+    @cached_property
+    def read(self) -> "StoredCard":
+        """The stored card read back (results.cards): how every reader gets at the scores."""
+        from results.cards import StoredCard  # results.cards reads this model's JSON
+
+        return StoredCard.from_json(self.card)

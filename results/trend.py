@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Round
 from frameworks.lineage import LineageGraph, lineage_graph
+from results.cards import StoredCard
 from results.models import ScoreSnapshot
 
 # An earlier edition's indicator code → the current edition's area codes it counts in.
@@ -116,18 +117,14 @@ def area_maps(graph: LineageGraph, current_edition: int) -> dict[int, AreaMap]:
     return maps
 
 
-def mapped_area_scores(card: dict[str, Any], area_map: AreaMap) -> dict[str, float]:
+def mapped_area_scores(card: StoredCard, area_map: AreaMap) -> dict[str, float]:
     """The weighted mean of the card's answers per current area they map into."""
     sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
-    for contribution in card["overall"]["contributions"]:
-        for area in area_map.get(contribution["code"], ()):
-            sums[area][0] += contribution["weight"] * contribution["score"]
-            sums[area][1] += contribution["weight"]
+    for contribution in card.contributions():
+        for area in area_map.get(contribution.code, ()):
+            sums[area][0] += contribution.weight * contribution.score
+            sums[area][1] += contribution.weight
     return {area: total / weight for area, (total, weight) in sums.items() if weight > 0}
-
-
-def stored_area_scores(card: dict[str, Any]) -> dict[str, float | None]:
-    return {area["area"]: area["score"] for area in card["areas"]}
 
 
 # --- the selector -----------------------------------------------------------------------------
@@ -139,7 +136,7 @@ def area_maps_for(round_: Round) -> dict[int, AreaMap]:
 
 
 def trend_for(
-    round_: Round, current_card: dict[str, Any], area_codes: Sequence[str], names: Sequence[str]
+    round_: Round, current_card: StoredCard, area_codes: Sequence[str], names: Sequence[str]
 ) -> Trend:
     """The round's trend: its earlier rounds' results and its own (`current_card`)."""
     earlier = list(
@@ -160,11 +157,11 @@ def trend_for(
     for snapshot in earlier:
         edition = snapshot.round.edition_id
         if edition == round_.edition_id:
-            by_area: dict[str, float | None] = dict(stored_area_scores(snapshot.card))
+            by_area: dict[str, float | None] = snapshot.read.area_scores()
         elif edition in maps:
-            by_area = dict(mapped_area_scores(snapshot.card, maps[edition]))
+            by_area = dict(mapped_area_scores(snapshot.read, maps[edition]))
         else:
-            by_area = dict(stored_area_scores(snapshot.card))
+            by_area = snapshot.read.area_scores()
         points.append(
             TrendPoint(
                 round=snapshot.round,
@@ -172,11 +169,11 @@ def trend_for(
                 areas=[by_area.get(code) for code in area_codes],
             )
         )
-    own = stored_area_scores(current_card)
+    own = current_card.area_scores()
     points.append(
         TrendPoint(
             round=round_,
-            overall=current_card["overall"]["score"],
+            overall=current_card.overall_score,
             areas=[own.get(code) for code in area_codes],
         )
     )

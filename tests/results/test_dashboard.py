@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from results.dashboard import AreaRow, lowest_contributions, strengths_and_gaps
+from results.dashboard import AreaRow, strengths_and_gaps
 from results.models import ScoreSnapshot, SnapshotTrigger
 from results.snapshots import snapshots_refresh
 from tests.factories import DepartmentFactory, MunicipalityFactory
@@ -277,13 +277,3 @@ def test_strengths_and_gaps_never_share_an_area(scores, strengths, gaps):
     high, low = strengths_and_gaps([row(code, score) for code, score in scores.items()])
     assert [a.code for a in high] == strengths
     assert [a.code for a in low] == gaps
-
-
-def test_lowest_contributions_come_from_every_stage_lowest_first():
-    area = {
-        "by_stage": [
-            {"contributions": [{"code": "B", "score": 40.0}, {"code": "A", "score": 90.0}]},
-            {"contributions": [{"code": "D", "score": 10.0}, {"code": "C", "score": 40.0}]},
-        ]
-    }
-    assert lowest_contributions(area) == [("D", 10.0), ("B", 40.0), ("C", 40.0)]

@@ -9,6 +9,7 @@ from results.models import SnapshotTrigger
 from results.snapshots import snapshots_refresh
 from results.trend import Trend, TrendPoint, area_maps, mapped_area_scores
 from tests.frameworks.factories import FrameworkFactory
+from tests.results.test_cards import maturity, stored
 from tests.results.test_dashboard import DASHBOARD_QUERIES, text, url
 from tests.results.test_snapshots import answer, make_tiny_edition, open_round
 
@@ -38,17 +39,13 @@ def test_editions_outside_the_chain_have_no_map():
 
 
 def test_earlier_figures_are_weighted_means_of_the_mapped_answers():
-    card = {
-        "overall": {
-            "contributions": [
-                {"code": "MNC-1", "score": 100.0, "weight": 1.0},
-                {"code": "ONL-1", "score": 40.0, "weight": 3.0},
-                {"code": "GONE", "score": 0.0, "weight": 1.0},  # dropped: in no current area
-            ]
-        }
-    }
-    scores = mapped_area_scores(card, {"MNC-1": {"mnc"}, "ONL-1": {"mnc", "front"}})
-    assert scores == {"mnc": pytest.approx((100 + 3 * 40) / 4), "front": 40.0}
+    items = [
+        maturity("MNC-1", "x", "dig", 4),  # 100
+        maturity("ONL-1", "x", "dig", 2, weight=3.0),  # 50
+        maturity("GONE", "x", "dig", 0),  # dropped: in no current area
+    ]
+    scores = mapped_area_scores(stored(items), {"MNC-1": {"mnc"}, "ONL-1": {"mnc", "front"}})
+    assert scores == {"mnc": pytest.approx((100 + 3 * 50) / 4), "front": 50.0}
 
 
 @pytest.mark.parametrize(

@@ -39,7 +39,7 @@ from frameworks.templatetags.catalogue import localized_text
 from municipalities.models import Municipality
 from results.models import ScoreSnapshot, SnapshotTrigger
 from results.scoring import NOT_STARTED
-from results.snapshots import card_from_json, round_identity
+from results.snapshots import round_identity
 
 
 def _score(value: float | None) -> float | None:
@@ -55,7 +55,7 @@ def scores_document(
 ) -> dict[str, Any]:
     """The JSON document described in the module docstring."""
     round_ = snapshot.round
-    card = card_from_json(snapshot.card)
+    card = snapshot.read.card
     codes = [stage.code for stage in stages]
     return {
         **round_identity(round_),

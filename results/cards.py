@@ -1,0 +1,102 @@
+"""Reading a stored score card: the one read model of ScoreSnapshot.card.
+
+Pages, reports, exports and commands read a snapshot's results through
+`ScoreSnapshot.read` (a `StoredCard`), never by indexing its JSON: the card's
+shape (results.snapshots' docstring) is known here and in snapshots.py only.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from results.scoring import NOT_STARTED, AreaResult, Contribution, ScoreCard
+from results.snapshots import Targets, card_from_json, targets_from_json
+
+
+def stored_area_scores(data: dict[str, Any]) -> dict[str, float | None]:
+    """area code → area score, straight from a stored card's JSON: for lists over many
+    municipalities (benchmarks, the portfolio), where reading whole cards would cost."""
+    return {area["area"]: area["score"] for area in data.get("areas", [])}
+
+
+@dataclass(frozen=True)
+class StoredCard:
+    """A stored card read back: the scoring rules' ScoreCard and the targets beside it."""
+
+    card: ScoreCard
+    targets: Targets
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "StoredCard":
+        return cls(card=card_from_json(data), targets=targets_from_json(data))
+
+    # --- the whole ------------------------------------------------------------------------
+
+    @property
+    def overall_score(self) -> float | None:
+        return self.card.overall.score
+
+    @property
+    def stage_attained(self) -> str:
+        """A stage code, or scoring.NOT_STARTED."""
+        return self.card.stage_attained
+
+    @property
+    def started(self) -> bool:
+        return self.card.stage_attained != NOT_STARTED
+
+    @property
+    def answered(self) -> int:
+        return self.card.answered
+
+    @property
+    def total(self) -> int:
+        return self.card.total
+
+    @property
+    def completeness(self) -> float:
+        return self.card.completeness
+
+    def stage_scores(self) -> dict[str, float | None]:
+        """stage code → the score of that stage across all areas."""
+        return {code: group.score for code, group in self.card.by_stage.items()}
+
+    # --- areas ----------------------------------------------------------------------------
+
+    @property
+    def areas(self) -> list[AreaResult]:
+        """The card's areas, in the order scoring kept them."""
+        return list(self.card.areas.values())
+
+    def area(self, code: str) -> AreaResult | None:
+        return self.card.areas.get(code)
+
+    def area_scores(self) -> dict[str, float | None]:
+        """area code → area score (None: nothing scored there)."""
+        return {code: area.score for code, area in self.card.areas.items()}
+
+    # --- indicators -----------------------------------------------------------------------
+
+    def contributions(self, area: str | None = None) -> list[Contribution]:
+        """The scored answers, of one area (from every stage) or of the whole card."""
+        if area is None:
+            return list(self.card.overall.contributions)
+        result = self.card.areas.get(area)
+        if result is None:
+            return []
+        return [c for group in result.by_stage.values() for c in group.contributions]
+
+    def indicator_scores(self) -> dict[str, float]:
+        """indicator code → score of every scored indicator."""
+        return {c.code: c.score for c in self.card.overall.contributions}
+
+    def lowest(self, count: int, area: str | None = None) -> list[Contribution]:
+        """The lowest-scoring answers, lowest first, then by code."""
+        return sorted(self._scored(area), key=lambda c: (c.score, c.code))[:count]
+
+    def highest(self, count: int, area: str | None = None) -> list[Contribution]:
+        """The highest-scoring answers, highest first, then by code."""
+        return sorted(self._scored(area), key=lambda c: (-c.score, c.code))[:count]
+
+    def _scored(self, area: str | None) -> Iterator[Contribution]:
+        return (c for c in self.contributions(area) if c.score is not None)

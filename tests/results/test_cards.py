@@ -1,0 +1,61 @@
+"""results.cards: the stored card read back, the one way pages, reports and exports read scores."""
+
+from hypothesis import given, settings
+
+from results.cards import StoredCard, stored_area_scores
+from results.scoring import IndicatorInput, StageRule, score_card
+from results.snapshots import Targets, card_to_json
+from tests.results.test_scoring import cards
+
+STAGES = [StageRule("dig", 60.0), StageRule("dx", 60.0)]
+
+
+def maturity(code, area, stage, level, weight=1.0):
+    return IndicatorInput(
+        code, area, stage, "maturity", weight=weight, max_level=4, answered=True, level=level
+    )
+
+
+def stored(items, targets=None) -> StoredCard:
+    return StoredCard.from_json(card_to_json(score_card(items, STAGES), targets))
+
+
+def test_lowest_and_highest_come_from_every_stage_in_score_then_code_order():
+    card = stored(
+        [
+            maturity("B", "a", "dig", 2),  # 50
+            maturity("A", "a", "dig", 4),  # 100
+            maturity("D", "a", "dx", 0),  # 0
+            maturity("C", "a", "dx", 2),  # 50
+            maturity("E", "b", "dig", 1),  # 25, another area
+        ]
+    )
+    assert [(c.code, c.score) for c in card.lowest(3, area="a")] == [
+        ("D", 0.0),
+        ("B", 50.0),
+        ("C", 50.0),
+    ]
+    assert [c.code for c in card.highest(2, area="a")] == ["A", "B"]
+    assert [c.code for c in card.lowest(2)] == ["D", "E"]
+    assert card.lowest(3, area="unknown") == []
+
+
+def test_the_headline_figures_are_the_scoring_rules():
+    items = [maturity("A", "a", "dig", 4), maturity("B", "b", "dig", 0)]
+    card = stored(items, Targets(overall=80.0, areas={"b": 60.0}))
+    direct = score_card(items, STAGES)
+    assert card.overall_score == direct.overall.score == 50.0
+    assert card.area_scores() == {"a": 100.0, "b": 0.0}
+    assert card.indicator_scores() == {"A": 100.0, "B": 0.0}
+    assert (card.answered, card.total, card.completeness) == (2, 2, 100.0)
+    assert card.targets.overall == 80.0 and card.targets.areas == {"b": 60.0}
+    assert card.area("a").stage_attained == "dig"
+    assert not stored([maturity("A", "a", "dig", 0)]).started
+
+
+@settings(max_examples=60, deadline=None)
+@given(cards())
+def test_the_cheap_area_reader_agrees_with_the_card(generated):
+    items, stages = generated
+    data = card_to_json(score_card(items, stages))
+    assert stored_area_scores(data) == StoredCard.from_json(data).area_scores()

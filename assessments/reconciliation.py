@@ -18,6 +18,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from assessments.models import Answer, Assignment, Consolidation, Round
+from assessments.municipality_answers import counted_answer, owner_departments
 from frameworks.models import AnswerType, Indicator, RubricLevel
 from frameworks.templatetags.catalogue import localized_text
 from municipalities.models import Department
@@ -65,16 +66,21 @@ class IndicatorReconciliation:
 
     @property
     def owner_row(self) -> DepartmentAnswer:
-        return next((row for row in self.rows if row.is_owner), self.rows[0])
+        owner = owner_departments((0, row.department.pk, row.is_owner) for row in self.rows)[0]
+        return next(row for row in self.rows if row.department.pk == owner)
 
     @property
     def chosen_row(self) -> DepartmentAnswer:
-        """The row whose answer is the municipality's: the coordinator's choice, else the owner's."""
-        if self.consolidation is not None:
-            for row in self.rows:
-                if row.answer is not None and row.answer.pk == self.consolidation.answer_id:
-                    return row
-        return self.owner_row
+        """The row whose answer is the municipality's (assessments.municipality_answers)."""
+        counted = counted_answer(
+            owner=self.owner_row.department.pk,
+            by_department={row.department.pk: row.answer for row in self.rows},
+            chosen_answer_id=self.consolidation.answer_id if self.consolidation else None,
+        )
+        return next(
+            (row for row in self.rows if counted is not None and row.answer == counted),
+            self.owner_row,
+        )
 
     @property
     def chose_other(self) -> bool:

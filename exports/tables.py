@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import Answer, Assignment, Consolidation, EvidenceFile, Round
+from assessments.municipality_answers import municipality_answers, owner_departments
 from assessments.reconciliation import answer_summary
 from frameworks.models import AnswerType, PolicyArea, RubricLevel, Stage
 from frameworks.templatetags.catalogue import localized_text
@@ -228,8 +229,12 @@ def round_export(round_: Round) -> RoundExport:
         .order_by(F("department__sort_order").asc(nulls_first=True), "department_id")
     )
 
-    by_pk = {answer.pk: answer for answer in answers}
     by_department = {(a.indicator_id, a.answered_by_id): a for a in answers}
+    assigned = [(a.indicator_id, a.department_id, a.is_owner) for a in assignments]
+    owners = owner_departments(assigned)
+    counted = municipality_answers(
+        assignments=assigned, answers=by_department, consolidated=consolidated
+    )
     scores = {
         s.department_id: s.read.indicator_scores() for s in snapshots
     }  # None: the municipality
@@ -260,11 +265,7 @@ def round_export(round_: Round) -> RoundExport:
                     score=scores.get(assignment.department_id, {}).get(indicator.code),
                 )
             )
-        owner = next((a for a in rows if a.is_owner), None)
-        if indicator_id in consolidated:
-            chosen = by_pk.get(consolidated[indicator_id])
-        else:
-            chosen = by_department.get((indicator_id, owner.department_id if owner else None))
+        chosen = counted[indicator_id]
         chosen_by = departments.get(chosen.answered_by_id) if chosen else None
         indicators.append(
             IndicatorExport(
@@ -281,9 +282,7 @@ def round_export(round_: Round) -> RoundExport:
                 ),
                 municipality=Given(
                     department=chosen_by.name if chosen_by else None,
-                    is_owner=chosen_by is not None
-                    and owner is not None
-                    and chosen_by.pk == owner.department_id,
+                    is_owner=chosen_by is not None and chosen_by.pk == owners[indicator_id],
                     answer=info_of(chosen),
                     score=scores.get(None, {}).get(indicator.code),
                 ),

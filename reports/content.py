@@ -5,9 +5,9 @@ disagrees with the screen: the scores, stages, strengths, gaps and
 department table from results.dashboard (the stored snapshots), the peer
 benchmark from results.benchmarks (k-anonymity included), the action plan
 and next steps from plans.selectors. The appendix lists the answers that
-count: for the municipality, each indicator's municipality answer — the
-coordinator's Consolidation if there is one, else the owner department's,
-the rule of results.snapshots.round_inputs; for a department, its own.
+count: for the municipality, each indicator's municipality answer
+(assessments.municipality_answers, the rule the scores follow); for a
+department, its own.
 
 The number of queries is fixed whatever the number of answers, departments
 or plan items (tests/reports/test_content.py pins it).
@@ -25,6 +25,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from assessments.models import Answer, Assignment, Consolidation, Round
+from assessments.municipality_answers import municipality_answers
 from assessments.reconciliation import answer_summary
 from frameworks.models import RubricLevel
 from frameworks.templatetags.catalogue import localized_text
@@ -271,6 +272,7 @@ def answers_by_area(
         .only(
             "indicator_id",
             "department_id",
+            "is_owner",
             *("indicator__code", "indicator__question", "indicator__question_en"),
             *("indicator__answer_type", "indicator__unit", "indicator__area_id"),
             *("indicator__area__name", "indicator__area__name_en", "department__name"),
@@ -296,7 +298,11 @@ def answers_by_area(
             Consolidation.objects.filter(round=round_).values_list("indicator_id", "answer_id")
         )
     )
-    by_pk = {a.pk: a for a in answers}
+    counted = municipality_answers(
+        assignments=[(a.indicator_id, a.department_id, a.is_owner) for a in assignments],
+        answers=by_department,
+        consolidated=chosen,
+    )
     labels: dict[int, dict[int, str]] = {}
     for level in RubricLevel.objects.filter(indicator__edition_id=round_.edition_id).only(
         "indicator_id", "level", "label", "label_en"
@@ -305,17 +311,10 @@ def answers_by_area(
     department_names = {a.department_id: a.department.name for a in assignments}
     scores = card_scores(card) if card else {}
 
-    # The first assignment of an indicator is its owner's (ordered by -is_owner).
-    first = {}
-    for assignment in assignments:
-        first.setdefault(assignment.indicator_id, assignment)
+    indicators = {a.indicator_id: a.indicator for a in assignments}
     areas: dict[int, AreaAnswers] = {}
-    for assignment in first.values():
-        indicator = assignment.indicator
-        if indicator.pk in chosen:
-            answer = by_pk.get(chosen[indicator.pk])
-        else:
-            answer = by_department.get((indicator.pk, assignment.department_id))
+    for indicator_id, answer in counted.items():
+        indicator = indicators[indicator_id]
         answered = answer is not None and answer.is_answered
         area = areas.setdefault(
             indicator.area_id, AreaAnswers(name=localized_text(indicator.area, "name"), lines=[])

@@ -1,10 +1,10 @@
 """Storing a round's results: load its answers, score them (results.scoring), keep the card.
 
-`round_inputs` is the one place that decides which answer stands for what:
-a department is scored on the indicators assigned to it, with its own
-answers; the municipality on every indicator assigned in the round, with
-the municipality's answer — the coordinator's Consolidation if there is
-one, else the owner department's (as assessments.reconciliation shows it).
+`round_inputs` decides which answer stands for what: a department is scored
+on the indicators assigned to it, with its own answers; the municipality on
+every indicator assigned in the round, with the municipality's answer
+(assessments.municipality_answers, the rule reconciliation, reports and
+exports follow too).
 Answers count as they are when the snapshot is taken, whatever the
 questionnaire's status; completeness says how much is answered.
 
@@ -52,6 +52,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from assessments.models import Answer, Assignment, Consolidation, Round
+from assessments.municipality_answers import municipality_answers
 from frameworks.models import AnswerType, Indicator, Stage
 from results.models import ScoreSnapshot, SnapshotTrigger
 from results.scoring import (
@@ -166,20 +167,15 @@ def round_scored(round_: Round) -> tuple[dict[int | None, list[Scored]], list[St
         Consolidation.objects.filter(round=round_).values_list("indicator_id", "answer_id")
     )
 
-    by_pk = {answer.pk: answer for answer in answers}
     by_department = {(answer.indicator_id, answer.answered_by_id): answer for answer in answers}
     inputs: dict[int | None, list[Scored]] = {None: []}
-    owners: dict[int, int] = {}
-    for indicator_id, department_id, is_owner in assignments:
+    for indicator_id, department_id, _is_owner in assignments:
         answer = by_department.get((indicator_id, department_id))
         inputs.setdefault(department_id, []).append(_scored(indicators[indicator_id], answer))
-        if is_owner:
-            owners[indicator_id] = department_id
-    for indicator_id in dict.fromkeys(indicator_id for indicator_id, _d, _o in assignments):
-        if indicator_id in consolidated:
-            answer = by_pk.get(consolidated[indicator_id])
-        else:
-            answer = by_department.get((indicator_id, owners.get(indicator_id)))
+    counted = municipality_answers(
+        assignments=assignments, answers=by_department, consolidated=consolidated
+    )
+    for indicator_id, answer in counted.items():
         inputs[None].append(_scored(indicators[indicator_id], answer))
     return inputs, stages
 

@@ -31,6 +31,7 @@ from frameworks.models import AnswerType, Edition, Indicator, RubricLevel
 from frameworks.templatetags.catalogue import localized_text
 from plans.models import OPEN_STATUSES, ActionItem
 from plans.suggestions import NextStep, Rubric, Rung, current_levels, next_steps
+from results.cards import StoredCard
 from results.models import ScoreSnapshot
 
 
@@ -102,12 +103,12 @@ def successors_in(indicator_ids: list[int], edition: Edition) -> dict[int, list[
     return {pk: [found[s] for s in successors] for pk, successors in ids.items()}
 
 
-def municipality_card(round_: Round) -> dict | None:
+def municipality_card(round_: Round) -> StoredCard | None:
     """The round's stored municipality score card, or None before anything is scored."""
     snapshot = (
         ScoreSnapshot.objects.filter(round=round_, department__isnull=True).only("card").first()
     )
-    return snapshot.card if snapshot else None
+    return snapshot.read if snapshot else None
 
 
 def rubrics_for(edition_id: int, codes: list[str] | None = None) -> tuple[dict, dict]:
@@ -154,11 +155,15 @@ def suggestions_for(round_: Round, plan: list[PlanRow] | None = None) -> list[Su
             indicator=indicators[step.code],
             area_name=localized_text(indicators[step.code].area, "name"),
         )
-        for step in next_steps(card, rubrics, exclude=planned)
+        for step in next_steps(
+            card.indicator_scores(), card.area_scores(), rubrics, exclude=planned
+        )
     ]
 
 
 def current_level_of(round_: Round, rubric: Rubric) -> int | None:
     """The indicator's current level on the round's card (None: not scored yet or N/A)."""
     card = municipality_card(round_)
-    return current_levels(card, {rubric.code: rubric}).get(rubric.code) if card else None
+    if card is None:
+        return None
+    return current_levels(card.indicator_scores(), {rubric.code: rubric}).get(rubric.code)

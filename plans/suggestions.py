@@ -18,7 +18,6 @@ and plain dataclasses out, so the rule can be read and tested on its own:
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 
 @dataclass(frozen=True)
@@ -63,28 +62,28 @@ def level_from_score(score: float, top: int) -> int:
     return round(score * top / 100)
 
 
-def card_scores(card: Mapping[str, Any]) -> dict[str, float]:
-    """code → score of every scored indicator on a stored card."""
-    return {c["code"]: c["score"] for c in card["overall"]["contributions"]}
-
-
-def current_levels(card: Mapping[str, Any], rubrics: Mapping[str, Rubric]) -> dict[str, int]:
-    """code → current level of each maturity indicator scored on the card."""
+def current_levels(scores: Mapping[str, float], rubrics: Mapping[str, Rubric]) -> dict[str, int]:
+    """code → current level of each maturity indicator scored (`scores`: code → 0–100)."""
     return {
         code: level_from_score(score, rubrics[code].top)
-        for code, score in card_scores(card).items()
+        for code, score in scores.items()
         if code in rubrics and rubrics[code].top > 0
     }
 
 
 def next_steps(
-    card: Mapping[str, Any], rubrics: Mapping[str, Rubric], exclude: Collection[str] = ()
+    scores: Mapping[str, float],
+    area_scores: Mapping[str, float | None],
+    rubrics: Mapping[str, Rubric],
+    exclude: Collection[str] = (),
 ) -> list[NextStep]:
-    """The suggested next step of every indicator below its top level, gaps first."""
-    area_scores = {area["area"]: area["score"] for area in card["areas"]}
-    scores = card_scores(card)
+    """The suggested next step of every indicator below its top level, gaps first.
+
+    scores: indicator code → score, area_scores: area code → score, both as the
+    stored card holds them (results.cards.StoredCard).
+    """
     steps = []
-    for code, level in current_levels(card, rubrics).items():
+    for code, level in current_levels(scores, rubrics).items():
         rubric = rubrics[code]
         current, following = rubric.rung(level), rubric.rung(level + 1)
         if code in exclude or current is None or following is None:

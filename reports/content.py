@@ -31,9 +31,10 @@ from frameworks.models import RubricLevel
 from frameworks.templatetags.catalogue import localized_text
 from municipalities.models import Department
 from plans.selectors import PlanRow, Suggestion, action_plan_for, rubrics_for, suggestions_for
-from plans.suggestions import card_scores, next_steps
+from plans.suggestions import next_steps
 from reports import charts
 from results.benchmarks import K_ANONYMITY, Benchmark, peer_benchmark
+from results.cards import StoredCard
 from results.dashboard import (
     HIGHLIGHTS,
     AreaRow,
@@ -153,41 +154,34 @@ class DepartmentReport:
 
 
 def area_strengths(
-    card_area: dict[str, Any], exclude: set[str], questions: dict[str, str]
+    card: StoredCard, area: str, exclude: set[str], questions: dict[str, str]
 ) -> list[IndicatorNote]:
     """The area's highest-scoring answers (above 0), highest first, leaving out its gaps."""
-    scored = sorted(
-        (
-            (c["score"], c["code"])
-            for cell in card_area["by_stage"]
-            for c in cell["contributions"]
-            if c["score"] and c["code"] not in exclude
-        ),
-        key=lambda item: (-item[0], item[1]),
-    )
+    chosen = [
+        c
+        for c in card.highest(len(card.contributions(area)), area=area)
+        if c.score and c.code not in exclude
+    ][:HIGHLIGHTS]
     return [
-        IndicatorNote(code=code, question=questions.get(code, ""), score=score)
-        for score, code in scored[:HIGHLIGHTS]
+        IndicatorNote(code=c.code, question=questions.get(c.code, ""), score=c.score)
+        for c in chosen
     ]
 
 
 def area_sections(
     rows: list[AreaRow],
-    card: dict[str, Any] | None,
+    card: StoredCard | None,
     questions: dict[str, str],
     suggestions: list[Suggestion],
 ) -> list[AreaSection]:
     """A section per dashboard row, with its strengths and its first next steps (gaps first)."""
-    cards = {area["area"]: area for area in card["areas"]} if card else {}
     sections = []
     for row in rows:
         gaps = {item.code for item in row.lowest}
         sections.append(
             AreaSection(
                 area=row,
-                strengths=area_strengths(cards[row.code], gaps, questions)
-                if row.code in cards
-                else [],
+                strengths=area_strengths(card, row.code, gaps, questions) if card else [],
                 next_steps=[s for s in suggestions if s.step.area == row.code][
                     :NEXT_STEPS_PER_AREA
                 ],
@@ -255,7 +249,7 @@ def _evidence_links(answer: Answer) -> list[EvidenceLink]:
 
 
 def answers_by_area(
-    round_: Round, card: dict[str, Any] | None, department: Department | None = None
+    round_: Round, card: StoredCard | None, department: Department | None = None
 ) -> list[AreaAnswers]:
     """The answers that count, grouped by area in catalogue order (five queries).
 
@@ -309,7 +303,7 @@ def answers_by_area(
     ):
         labels.setdefault(level.indicator_id, {})[level.level] = localized_text(level, "label")
     department_names = {a.department_id: a.department.name for a in assignments}
-    scores = card_scores(card) if card else {}
+    scores = card.indicator_scores() if card else {}
 
     indicators = {a.indicator_id: a.indicator for a in assignments}
     areas: dict[int, AreaAnswers] = {}
@@ -339,7 +333,7 @@ def _questions(appendix: list[AreaAnswers]) -> dict[str, str]:
     return {line.code: line.question for area in appendix for line in area.lines}
 
 
-def _department_next_steps(round_: Round, card: dict[str, Any] | None) -> list[Suggestion]:
+def _department_next_steps(round_: Round, card: StoredCard | None) -> list[Suggestion]:
     """The next rubric level of the department's own answers, gaps first (one query)."""
     if not card:
         return []
@@ -350,15 +344,15 @@ def _department_next_steps(round_: Round, card: dict[str, Any] | None) -> list[S
             indicator=indicators[step.code],
             area_name=localized_text(indicators[step.code].area, "name"),
         )
-        for step in next_steps(card, rubrics)
+        for step in next_steps(card.indicator_scores(), card.area_scores(), rubrics)
     ]
 
 
-def _card(round_: Round, department: Department | None) -> dict[str, Any] | None:
+def _card(round_: Round, department: Department | None) -> StoredCard | None:
     snapshot = (
         ScoreSnapshot.objects.filter(round=round_, department=department).only("card").first()
     )
-    return snapshot.card if snapshot else None
+    return snapshot.read if snapshot else None
 
 
 # --- the reports -----------------------------------------------------------------------------

@@ -20,11 +20,9 @@ def rubric(code, area, position, top=4):
     )
 
 
-def card(areas: dict[str, float | None], scores: dict[str, float]) -> dict:
-    return {
-        "areas": [{"area": code, "score": score} for code, score in areas.items()],
-        "overall": {"contributions": [{"code": c, "score": s} for c, s in scores.items()]},
-    }
+def card(areas: dict[str, float | None], scores: dict[str, float]) -> tuple[dict, dict]:
+    """next_steps' first two arguments: indicator scores and area scores."""
+    return scores, areas
 
 
 RUBRICS = {r.code: r for r in [rubric("A-1", "a", 0), rubric("A-2", "a", 1), rubric("B-1", "b", 2)]}
@@ -32,7 +30,7 @@ RUBRICS = {r.code: r for r in [rubric("A-1", "a", 0), rubric("A-2", "a", 1), rub
 
 def test_the_next_level_of_each_indicator_below_the_top_is_suggested():
     steps = next_steps(
-        card({"a": 60.0, "b": 50.0}, {"A-1": 25.0, "A-2": 100.0, "B-1": 50.0}), RUBRICS
+        *card({"a": 60.0, "b": 50.0}, {"A-1": 25.0, "A-2": 100.0, "B-1": 50.0}), RUBRICS
     )
 
     assert [(s.code, s.current.level, s.next.level) for s in steps] == [
@@ -45,16 +43,16 @@ def test_the_next_level_of_each_indicator_below_the_top_is_suggested():
 
 def test_lowest_area_first_then_lowest_score_then_catalogue_order():
     scores = {"A-1": 50.0, "A-2": 0.0, "B-1": 75.0}
-    steps = next_steps(card({"a": 25.0, "b": 75.0}, scores), RUBRICS)
+    steps = next_steps(*card({"a": 25.0, "b": 75.0}, scores), RUBRICS)
     assert [s.code for s in steps] == ["A-2", "A-1", "B-1"]
     # An area without a score goes last.
-    steps = next_steps(card({"a": None, "b": 75.0}, scores), RUBRICS)
+    steps = next_steps(*card({"a": None, "b": 75.0}, scores), RUBRICS)
     assert [s.code for s in steps] == ["B-1", "A-2", "A-1"]
 
 
 def test_planned_indicators_and_other_answer_types_are_left_out():
     scores = {"A-1": 0.0, "B-1": 0.0, "YES-1": 0.0}  # YES-1 has no rubric
-    steps = next_steps(card({"a": 0.0, "b": 0.0}, scores), RUBRICS, exclude={"A-1"})
+    steps = next_steps(*card({"a": 0.0, "b": 0.0}, scores), RUBRICS, exclude={"A-1"})
     assert [s.code for s in steps] == ["B-1"]
 
 

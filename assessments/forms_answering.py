@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy
 from assessments.answer_values import AnswerValues, IndicatorSpec, parse_answer
 from assessments.answering import answer_values_of
 from assessments.models import Answer
+from dxportal.localized import localized_text
 from frameworks.models import AnswerType
-from frameworks.templatetags.catalogue import localized_text
 
 RAW_FIELDS = [f.name for f in fields(AnswerValues)]
 # Fields under "補足" (not the answer itself).

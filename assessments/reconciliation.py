@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Answer, Assignment, Consolidation, Round
 from assessments.municipality_answers import counted_answer, owner_departments
+from dxportal.localized import localized_text
 from frameworks.models import AnswerType, Indicator, RubricLevel
-from frameworks.templatetags.catalogue import localized_text
 from municipalities.models import Department
 from results.scoring import IndicatorInput, answer_score
 

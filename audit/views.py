@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.access import Capability, access_for
-from assessments.workbooks.layout import safe_text
 from audit.forms import EventFilterForm
 from audit.models import AuditAction
 from audit.recording import record
 from audit.selectors import detail_text, municipality_events
-from exports.downloads import attachment
+from dxportal.downloads import attachment
+from dxportal.spreadsheet_text import safe_text
 
 PAGE_SIZE = 50
 

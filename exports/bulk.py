@@ -44,9 +44,9 @@ from django_tasks_db.models import DBTaskResult
 
 from accounts.access import Access, Capability
 from assessments.models import Round
-from assessments.workbooks.layout import safe_text
 from audit.models import AuditAction
 from audit.recording import record
+from dxportal.spreadsheet_text import safe_text
 from exports.models import ExportItem, ExportJob, ItemStatus
 from frameworks.models import Stage
 from municipalities.models import Municipality

@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 from assessments.models import Answer, Assignment, Consolidation, EvidenceFile, Round
 from assessments.municipality_answers import municipality_answers, owner_departments
 from assessments.reconciliation import answer_summary
+from dxportal.localized import localized_text
 from frameworks.models import AnswerType, PolicyArea, RubricLevel, Stage
-from frameworks.templatetags.catalogue import localized_text
 from results.cards import StoredCard
 from results.models import ScoreSnapshot
 from results.scoring import NOT_STARTED

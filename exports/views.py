@@ -16,7 +16,7 @@ from accounts.access import Capability
 from assessments.selectors import round_for
 from audit.models import AuditAction
 from audit.recording import record
-from exports.downloads import attachment
+from dxportal.downloads import attachment
 from exports.tables import round_export
 from exports.writers import TABLES, csv_bytes, json_bytes, xlsx_bytes
 

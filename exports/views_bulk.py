@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import access_for
+from dxportal.downloads import attachment_header
 from exports.bulk import (
     export_job_create,
     export_job_resume_if_stale,
@@ -24,7 +25,6 @@ from exports.bulk import (
     may_bulk_export,
     progress_counts,
 )
-from exports.downloads import attachment_header
 from exports.forms import BulkExportForm
 from exports.models import ExportItem, ExportJob, ItemStatus
 

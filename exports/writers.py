@@ -29,7 +29,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from assessments.workbooks.layout import SHEET_TITLE_MAX, safe_text
+from assessments.workbooks.layout import SHEET_TITLE_MAX
+from dxportal.spreadsheet_text import safe_text
 from exports.tables import AnswerInfo, Given, IndicatorExport, RoundExport
 from results.snapshots import round_identity
 

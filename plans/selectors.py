@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from assessments.models import Round
+from dxportal.localized import localized_text
 from frameworks.lineage import lineage_graph
 from frameworks.models import AnswerType, Edition, Indicator, RubricLevel
-from frameworks.templatetags.catalogue import localized_text
 from plans.models import OPEN_STATUSES, ActionItem
 from plans.suggestions import NextStep, Rubric, Rung, current_levels, next_steps
 from results.cards import StoredCard

@@ -27,8 +27,8 @@ from django.utils.translation import gettext as _
 from assessments.models import Answer, Assignment, Consolidation, Round
 from assessments.municipality_answers import municipality_answers
 from assessments.reconciliation import answer_summary
+from dxportal.localized import localized_text
 from frameworks.models import RubricLevel
-from frameworks.templatetags.catalogue import localized_text
 from municipalities.models import Department
 from plans.selectors import PlanRow, Suggestion, action_plan_for, rubrics_for, suggestions_for
 from plans.suggestions import next_steps

@@ -14,7 +14,7 @@ from accounts.access import Capability
 from assessments.selectors import round_department_for, round_for
 from audit.models import AuditAction
 from audit.recording import record
-from exports.downloads import attachment
+from dxportal.downloads import attachment
 from reports.rendering import (
     render_department_report,
     render_municipality_report,

@@ -27,8 +27,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from assessments.models import Round
+from dxportal.localized import localized_text
 from frameworks.models import PolicyArea, Stage
-from frameworks.templatetags.catalogue import localized_text
 from municipalities.models import Municipality
 from results.cards import stored_area_scores
 from results.models import ScoreSnapshot

@@ -29,8 +29,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from assessments.models import Round
+from dxportal.localized import localized_text
 from frameworks.models import Indicator, PolicyArea, Stage
-from frameworks.templatetags.catalogue import localized_text
 from municipalities.models import Department
 from results.benchmarks import same_kind_peers
 from results.cards import StoredCard

@@ -23,6 +23,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from assessments.answer_values import AnswerValues, Parsed, normalise, parse_answer
 from assessments.workbooks.contents import Item
+from dxportal.spreadsheet_text import safe_text, typed_text
 from frameworks.models import AnswerType
 
 INSTRUCTIONS_TITLE = "記入方法"
@@ -30,7 +31,6 @@ LISTS_TITLE = "選択肢リスト"
 IDENTIFIER_LABEL = "識別子（変更しないでください）"
 YES = "はい"
 NO = "いいえ"
-EXCEL_MAX_CELL_CHARS = 32_767
 SHEET_TITLE_MAX = 31
 
 
@@ -125,32 +125,6 @@ def input_keys(item: Item) -> tuple[str, ...]:
 
 
 # --- cell texts ------------------------------------------------------------------
-# Starts that Excel, LibreOffice or a CSV reader may treat as a formula; the
-# full-width forms because a Japanese IME turns ＝ into = when a cell is edited.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
-
-
-def safe_text(value: str | None) -> str:
-    """Text for a cell that is never a formula: formula-like starts (and ') get a leading '.
-
-    Control characters that the file format cannot hold are dropped and the
-    text is cut at Excel's cell limit.
-    """
-    if not value:
-        return ""
-    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
-    if text.startswith((*_FORMULA_STARTS, "'")):
-        text = "'" + text
-    return text[:EXCEL_MAX_CELL_CHARS]
-
-
-def typed_text(value: str) -> str:
-    """The text a person meant: the inverse of safe_text's prefix."""
-    if value.startswith("'") and value[1:].startswith((*_FORMULA_STARTS, "'")):
-        return value[1:]
-    return value
-
-
 def cell_text(value: object) -> str:
     """A cell's content as text, for comparing locked cells with what was written."""
     if value is None:

@@ -40,11 +40,11 @@ from assessments.workbooks.layout import (
     input_keys,
     level_label,
     parse_cells,
-    safe_text,
     sheet_title,
     values_digest,
 )
 from dxportal.japanese_calendar import fiscal_year_label
+from dxportal.spreadsheet_text import safe_text
 from frameworks.models import AnswerType
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -1,25 +1,13 @@
 """Template helpers for catalogue pages: English text when there is some, labels for codes."""
 
 from django import template
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from dxportal.localized import localized_text
 from frameworks.models import AnswerType
 from municipalities.models import DepartmentKind, MunicipalityKind
 
 register = template.Library()
-
-
-def localized_text(obj, field: str) -> str:
-    """`obj.<field>_en` when the active language is English and it is filled in, else `obj.<field>`.
-
-    Japanese is the source of every text; English is optional per field.
-    """
-    if (get_language() or "").startswith("en"):
-        english = getattr(obj, f"{field}_en", "")
-        if english:
-            return english
-    return getattr(obj, field)
 
 
 @register.simple_tag

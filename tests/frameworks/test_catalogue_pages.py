@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from dxportal.localized import localized_text
 from frameworks.models import EditionStatus, Indicator, RubricLevel
 from frameworks.services import edition_clone, edition_publish
-from frameworks.templatetags.catalogue import localized_text
 from tests.frameworks.factories import EditionFactory, make_edition
 from tests.frontend.page import Page
 

@@ -34,8 +34,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from assessments.models import Round
+from dxportal.localized import localized_text
 from frameworks.models import PolicyArea, Stage
-from frameworks.templatetags.catalogue import localized_text
 from municipalities.models import Municipality
 from results.models import ScoreSnapshot, SnapshotTrigger
 from results.scoring import NOT_STARTED

@@ -17,6 +17,9 @@ from functools import cached_property
 from django.http import Http404
 
 from accounts.models import Membership, Role
+from audit.context import current_request
+from audit.models import AuditAction
+from audit.recording import record
 from municipalities.models import Department, Municipality
 
 
@@ -142,7 +145,8 @@ class Access:
     ) -> Municipality:
         """The municipality with this code if the user may act on it, else 404.
 
-        Taken from the memberships already loaded: no query of its own.
+        Taken from the memberships already loaded: no query of its own when
+        allowed. A refusal is audited (see _record_refusal).
         """
         for membership in self.memberships:
             municipality = membership.municipality
@@ -152,7 +156,29 @@ class Access:
                 and capability in ROLE_CAPABILITIES[Role(membership.role)]
             ):
                 return municipality
+        self._record_refusal(code, capability)
         raise Http404
+
+    def _record_refusal(self, code: str, capability: Capability) -> None:
+        """Audit a signed-in user refused an existing municipality: someone trying another
+        municipality's URLs, or a page their role does not reach. Unknown codes are not
+        recorded (nothing there to protect), nor anonymous users (sent to sign in)."""
+        if not self.user.is_authenticated:
+            return
+        municipality_id = (
+            Municipality.objects.filter(code=code).values_list("pk", flat=True).first()
+        )
+        if municipality_id is None:
+            return
+        request = current_request()
+        record(
+            AuditAction.ACCESS_DENIED,
+            request=request,
+            user=self.user,
+            municipality=municipality_id,
+            target=request.path if request is not None else "",
+            detail={"capability": str(capability)},
+        )
 
     def departments_for_answering(self, municipality: Municipality) -> list[int]:
         return [

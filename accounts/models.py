@@ -166,3 +166,70 @@ class Membership(models.Model):
             raise ValidationError({"department": _("部署は回答者にのみ指定します。")})
         if self.department_id and self.department.municipality_id != self.municipality_id:
             raise ValidationError({"department": _("部署は同じ団体のものを選んでください。")})
+
+
+# How long an invitation to a department can be accepted.
+INVITATION_VALID_DAYS = 14
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("承諾待ち")
+    ACCEPTED = "accepted", _("承諾済み")
+    DECLINED = "declined", _("辞退")
+
+
+class MembershipInvitation(models.Model):
+    """An offer of a respondent role, which the person accepts or declines once signed in.
+
+    A coordinator may not hand a role in their municipality to an account that
+    is not theirs (accounts.people): that person decides. The e-mail address
+    and name are what the coordinator typed; the people page shows these and
+    never the account's own record, which may be another municipality's.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("団体"), on_delete=models.CASCADE, related_name="+"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("部署"), on_delete=models.CASCADE, related_name="+"
+    )
+    email = models.EmailField(_("メールアドレス"))
+    display_name = models.CharField(_("氏名"), max_length=60)
+    invited_by = models.ForeignKey(
+        User,
+        verbose_name=_("招待した人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("招待日時"), default=timezone.now)
+    expires_at = models.DateTimeField(_("有効期限"))
+    status = models.CharField(
+        _("状態"), max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
+    )
+    responded_at = models.DateTimeField(_("回答日時"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("部署への招待")
+        verbose_name_plural = _("部署への招待")
+        constraints = [
+            # Inviting again renews the pending invitation instead of adding another.
+            models.UniqueConstraint(
+                fields=["user", "department"],
+                condition=models.Q(status="pending"),
+                name="membership_invitation_unique_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.department}"
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at
+
+    def clean(self) -> None:
+        super().clean()
+        if self.department_id and self.department.municipality_id != self.municipality_id:
+            raise ValidationError({"department": _("部署は同じ団体のものを選んでください。")})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import two_factor_views, views
+from accounts import invitation_views, two_factor_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -15,6 +15,7 @@ urlpatterns = [
         views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
+    path("invitations/<int:pk>/", invitation_views.invitation, name="invitation"),
     path(
         "password/set/done/",
         views.PasswordResetCompleteView.as_view(),

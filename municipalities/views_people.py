@@ -15,10 +15,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import Capability
 from accounts.forms import RespondentAddForm
-from accounts.models import Membership
+from accounts.models import Membership, MembershipInvitation
 from accounts.people import (
     coordinators_of,
     invitation_send,
+    membership_invitation_send,
     respondent_add,
     respondent_memberships,
     respondent_remove,
@@ -56,6 +57,23 @@ def _invite(request, user) -> bool:
     return True
 
 
+def _send_membership_invitation(request, invitation: MembershipInvitation) -> bool:
+    """Send the invitation; a mail server failure is a message, not a 500 (it is kept)."""
+    try:
+        membership_invitation_send(invitation=invitation, base_url=request.build_absolute_uri("/"))
+    except OSError:  # smtplib errors included
+        logger.exception("invitation e-mail for invitation %s failed", invitation.pk)
+        messages.warning(
+            request,
+            _(
+                "招待メールを送れませんでした。"
+                "しばらくしてから、もう一度同じメールアドレスで追加してください。"
+            ),
+        )
+        return False
+    return True
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def people(request, code: str):
@@ -63,35 +81,27 @@ def people(request, code: str):
     form = RespondentAddForm(posted_or_none(request), municipality=municipality)
     if request.method == "POST" and form.is_valid():
         try:
-            user, created = respondent_add(
+            added = respondent_add(
                 municipality=municipality, invited_by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
-            names = {
-                "name": user.display_name or user.email,
-                "email": user.email,
-                "department": form.cleaned_data["department"].name,
-            }
-            if not created:
+            # The same words whoever the address belongs to, and only those the
+            # coordinator typed: an account elsewhere is not this page's to reveal.
+            if not isinstance(added, MembershipInvitation) or _send_membership_invitation(
+                request, added
+            ):
                 messages.success(
                     request,
-                    _(
-                        "登録済みの %(name)s さん（%(email)s）を%(department)sの回答者に追加しました。"
-                    )
-                    % names,
+                    _("%(name)s さん（%(email)s）を%(department)sの回答者として招待しました。")
+                    % {
+                        "name": form.cleaned_data["display_name"].strip(),
+                        "email": form.cleaned_data["email"],
+                        "department": form.cleaned_data["department"].name,
+                    },
                 )
-            elif _invite(request, user):
-                messages.success(
-                    request,
-                    _(
-                        "%(name)s さんを%(department)sの回答者として登録し、"
-                        "%(email)s に招待メールを送りました。"
-                    )
-                    % names,
-                )
-            if not user.is_active:
+            if isinstance(added, Membership) and not added.user.is_active:
                 messages.warning(
                     request, _("このアカウントは利用停止中のため、ログインできません。")
                 )

@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from accounts.access import Capability, access_for
 from accounts.models import Membership, Role
+from audit.models import AuditAction, AuditEvent
 from tests.factories import MembershipFactory
 
 
@@ -54,6 +55,45 @@ def test_access_reads_memberships_once_per_request(client, personas, django_asse
     # session, user, memberships (with their municipalities), departments, session save
     with django_assert_num_queries(7):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("persona", "tenant", "page"),
+    [
+        ("coordinator_c", "a", "municipalities:overview"),  # another municipality
+        ("respondent_a", "a", "municipalities:people"),  # their own, but not their role's page
+    ],
+)
+def test_refusal_of_an_existing_municipality_is_audited(client, personas, persona, tenant, page):
+    municipality = personas.municipality_a if tenant == "a" else personas.municipality_c
+    url = reverse(page, kwargs={"code": municipality.code})
+    client.force_login(personas.by_name(persona))
+    assert client.get(url).status_code == 404
+    (event,) = AuditEvent.objects.filter(action=AuditAction.ACCESS_DENIED)
+    assert (event.actor, event.municipality, event.target) == (
+        personas.by_name(persona),
+        municipality,
+        url,
+    )
+
+
+def test_allowed_unknown_and_anonymous_requests_are_not_audited_as_refused(client, personas):
+    overview = reverse("municipalities:overview", kwargs={"code": personas.municipality_a.code})
+    assert client.get(overview).status_code == 302  # anonymous: to the sign-in page
+    client.force_login(personas.coordinator_a)
+    assert client.get(overview).status_code == 200
+    unknown = reverse("municipalities:overview", kwargs={"code": "999999"})
+    assert client.get(unknown).status_code == 404
+    assert not AuditEvent.objects.filter(action=AuditAction.ACCESS_DENIED).exists()
+
+
+def test_refusal_costs_one_lookup_and_one_insert(client, personas, django_assert_num_queries):
+    client.force_login(personas.coordinator_c)
+    url = reverse("municipalities:overview", kwargs={"code": personas.municipality_a.code})
+    # session, user, memberships, the refused municipality's id, the audit event,
+    # session save (savepoint, update, release)
+    with django_assert_num_queries(8):
+        assert client.get(url).status_code == 404
 
 
 @pytest.mark.parametrize(

@@ -11,13 +11,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Membership, Role, User
-from accounts.people import invitation_send, respondent_add, respondent_remove
+from accounts.models import InvitationStatus, Membership, MembershipInvitation, Role, User
+from accounts.people import (
+    invitation_accept,
+    invitation_send,
+    respondent_add,
+    respondent_remove,
+)
 from assessments.rounds import round_open
+from audit.models import AuditAction, AuditEvent
 from tests.factories import MembershipFactory, UserFactory
 from tests.frameworks.factories import make_edition
 
 LINK = re.compile(r"http://testserver(/accounts/password/set/[^/\s]+/[^/\s]+/)")
+INVITATION_LINK = re.compile(r"http://testserver(/accounts/invitations/\d+/)")
+# What another municipality stored about its person: never on A's pages.
+STORED_NAME = "他団体 秘密子"
 NEW_PASSWORD = "kamakura-daibutsu-2026"
 
 
@@ -40,6 +49,27 @@ def _link_in(message) -> str:
     return path
 
 
+def _invitation_link_in(message) -> str:
+    (path,) = INVITATION_LINK.findall(message.body)
+    return path
+
+
+def _messages(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+def _invited(name: str, email: str, department: str = "DX推進課") -> list[str]:
+    """What the coordinator is told, whoever the address belongs to."""
+    return [f"{name} さん（{email}）を{department}の回答者として招待しました。"]
+
+
+def _person_elsewhere(personas, kind: str) -> User:
+    """An account A's coordinator must learn nothing about; its stored name is STORED_NAME."""
+    user = UserFactory() if kind == "no_role" else personas.by_name(kind)
+    User.objects.filter(pk=user.pk).update(display_name=STORED_NAME)
+    return user
+
+
 def _set_password(client, path: str, password: str = NEW_PASSWORD):
     """Open the e-mailed link (Django moves the token into the session) and set the password."""
     response = client.get(path)
@@ -57,27 +87,28 @@ def _without_tokens(response) -> str:
 # --- adding --------------------------------------------------------------------------
 
 
-def test_new_respondent_is_invited_sets_a_password_and_signs_in(client, personas):
+def test_new_address_is_invited_sets_a_password_accepts_and_signs_in(client, personas):
     client.force_login(personas.coordinator_a)
     response = _add(client, personas)
 
     assert response.redirect_chain[-1][0] == _people_url(personas.municipality_a)
-    page = response.content.decode()
-    assert "山田 花子 さんをDX推進課の回答者として登録し" in page
-    assert "招待メールを送りました" in page
+    assert _messages(response) == _invited("山田 花子", "yamada.hanako@city.example.jp")
     user = User.objects.get(email="yamada.hanako@city.example.jp")
     assert not user.has_usable_password()
     assert user.display_name == "山田 花子"
-    (membership,) = user.memberships.all()
-    assert (membership.role, membership.municipality, membership.department) == (
-        Role.RESPONDENT,
+    assert not user.memberships.exists()  # not before they accept
+    (invitation,) = MembershipInvitation.objects.filter(user=user)
+    assert (invitation.municipality, invitation.department, invitation.status) == (
         personas.municipality_a,
         personas.department_a,
+        InvitationStatus.PENDING,
     )
+    page = response.content.decode()
+    assert "招待中" in page and "承諾待ち" in page
 
     (message,) = mail.outbox
     assert message.to == ["yamada.hanako@city.example.jp"]
-    assert "パスワードの設定" in message.subject
+    assert "回答者への招待" in message.subject
     assert "DX推進課（回答者）" in message.body
     path = _link_in(message)
 
@@ -93,14 +124,21 @@ def test_new_respondent_is_invited_sets_a_password_and_signs_in(client, personas
     assert done.status_code == 302
     assert done["Location"] == reverse("accounts:password_reset_complete")
 
+    # The invitation link asks them to sign in first and brings them back.
+    invitation_path = _invitation_link_in(message)
     signed_in = invited.post(
-        reverse("accounts:login"),
+        reverse("accounts:login") + f"?next={invitation_path}",
         {"username": "yamada.hanako@city.example.jp", "password": NEW_PASSWORD},
         follow=True,
     )
     assert signed_in.wsgi_request.user == user
+    assert signed_in.wsgi_request.path == invitation_path
     overview = reverse("municipalities:overview", kwargs={"code": personas.municipality_a.code})
-    assert invited.get(overview).status_code == 200
+    assert invited.get(overview).status_code == 404
+    accepted = invited.post(invitation_path, {"decision": "accept"}, follow=True)
+    assert accepted.redirect_chain[-1][0] == overview
+    assert "DX推進課の回答者になりました" in accepted.content.decode()
+    assert user.memberships.filter(role=Role.RESPONDENT, department=personas.department_a).exists()
     # The link is spent once the password is set.
     assert "このリンクは使えません" in invited.get(path, follow=True).content.decode()
 
@@ -119,22 +157,223 @@ def test_full_width_email_is_normalised(client, personas):
     assert User.objects.filter(email="yamada@city.example.jp").exists()
 
 
-def test_existing_user_gets_only_the_membership(client, personas):
-    person = personas.respondent_c  # someone of another municipality
-    users = User.objects.count()
+def test_person_of_this_municipality_is_added_at_once_in_the_same_words(client, personas):
+    person = personas.respondent_a  # answers for the DX office; now also for taxation
     client.force_login(personas.coordinator_a)
-    response = _add(client, personas, email=person.email.upper(), display_name="別の名前")
+    response = _add(
+        client,
+        personas,
+        email=person.email.upper(),
+        display_name="別の名前",
+        department=personas.other_department_a.pk,
+    )
 
-    assert "をDX推進課の回答者に追加しました" in response.content.decode()
-    assert User.objects.count() == users
+    assert _messages(response) == _invited("別の名前", person.email, "税務課")
     person.refresh_from_db()
-    assert person.display_name != "別の名前"  # another municipality's record is left alone
-    assert person.has_usable_password()
-    assert person.memberships.filter(
-        role=Role.RESPONDENT, department=personas.department_a
-    ).exists()
-    assert person.memberships.filter(department=personas.department_c).exists()
+    assert person.display_name != "別の名前"  # the account's name is left alone
+    assert person.memberships.filter(department=personas.other_department_a).exists()
+    assert not MembershipInvitation.objects.exists()
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    "kind", ["respondent_c", "coordinator_c", "consultant", "catalogue_editor", "no_role"]
+)
+def test_account_elsewhere_is_invited_in_the_same_words_as_a_new_address(client, personas, kind):
+    person = _person_elsewhere(personas, kind)
+    client.force_login(personas.coordinator_a)
+    new = _add(client, personas, email="brand.new@example.jp", display_name="新規 太郎")
+    response = _add(client, personas, email=person.email, display_name="入力 花子")
+
+    assert _messages(new) == _invited("新規 太郎", "brand.new@example.jp")
+    assert _messages(response) == _invited("入力 花子", person.email)
+    page = response.content.decode()
+    assert STORED_NAME not in page
+    assert "入力 花子" in page  # listed as invited, with the name the coordinator typed
+    assert not person.memberships.filter(department=personas.department_a).exists()
+    (invitation,) = MembershipInvitation.objects.filter(user=person)
+    assert (invitation.display_name, invitation.status) == ("入力 花子", InvitationStatus.PENDING)
+    assert [m.to for m in mail.outbox] == [["brand.new@example.jp"], [person.email]]
+    # Someone who has a password is not sent a link to set one.
+    assert not LINK.search(mail.outbox[1].body)
+    assert _invitation_link_in(mail.outbox[1])
+
+
+def test_invitee_accepts_and_becomes_a_respondent(client, personas):
+    person = _person_elsewhere(personas, "coordinator_c")
+    coordinator = client.__class__()
+    coordinator.force_login(personas.coordinator_a)
+    _add(coordinator, personas, email=person.email, display_name="入力 花子")
+    path = _invitation_link_in(mail.outbox[0])
+
+    client.force_login(person)
+    page = client.get(path)
+    assert page.status_code == 200
+    assert f"{personas.municipality_a}のDX推進課の回答者として招待されています" in (
+        page.content.decode()
+    )
+    assert not person.memberships.filter(municipality=personas.municipality_a).exists()
+    response = client.post(path, {"decision": "accept"}, follow=True)
+    overview = reverse("municipalities:overview", kwargs={"code": personas.municipality_a.code})
+    assert response.redirect_chain[-1][0] == overview
+    assert person.memberships.filter(
+        role=Role.RESPONDENT,
+        municipality=personas.municipality_a,
+        department=personas.department_a,
+    ).exists()
+    assert MembershipInvitation.objects.get().status == InvitationStatus.ACCEPTED
+    # Accepting again is refused: the invitation is spent.
+    again = client.post(path, {"decision": "accept"})
+    assert again.status_code == 400
+    assert "この招待にはすでに回答済みです" in again.content.decode()
+    assert person.memberships.filter(department=personas.department_a).count() == 1
+    # Now a respondent by their own choice: A's page lists them, no longer as invited.
+    listed = coordinator.get(_people_url(personas.municipality_a)).content.decode()
+    assert "入力 花子" not in listed
+    assert STORED_NAME in listed
+
+
+def test_invitee_may_decline(client, personas):
+    person = _person_elsewhere(personas, "respondent_c")
+    invitation = respondent_add(
+        municipality=personas.municipality_a,
+        department=personas.department_a,
+        email=person.email,
+        display_name="入力 花子",
+        invited_by=personas.coordinator_a,
+    )
+    client.force_login(person)
+    url = reverse("accounts:invitation", kwargs={"pk": invitation.pk})
+    response = client.post(url, {"decision": "decline"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("portal:home")
+    assert "招待を辞退しました" in response.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.DECLINED
+    assert not person.memberships.filter(municipality=personas.municipality_a).exists()
+    assert client.post(url, {}).status_code == 400  # neither button: nothing happens
+
+
+@pytest.mark.parametrize("persona", ["respondent_a", "coordinator_a", "coordinator_c", "admin"])
+def test_only_the_invitee_finds_the_invitation(client, personas, persona):
+    invitation = respondent_add(
+        municipality=personas.municipality_a,
+        department=personas.department_a,
+        email=personas.respondent_c.email,
+        display_name="入力 花子",
+        invited_by=personas.coordinator_a,
+    )
+    url = reverse("accounts:invitation", kwargs={"pk": invitation.pk})
+    client.force_login(personas.by_name(persona))  # the inviting coordinator included
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"decision": "accept"}).status_code == 404
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.PENDING
+    assert not Membership.objects.filter(
+        user=personas.respondent_c, department=personas.department_a
+    ).exists()
+    with pytest.raises(PermissionDenied):
+        invitation_accept(invitation=invitation, user=personas.by_name(persona))
+
+
+def test_expired_invitation_is_refused_with_a_message(client, personas):
+    invitation = respondent_add(
+        municipality=personas.municipality_a,
+        department=personas.department_a,
+        email=personas.respondent_c.email,
+        display_name="入力 花子",
+        invited_by=personas.coordinator_a,
+    )
+    MembershipInvitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    url = reverse("accounts:invitation", kwargs={"pk": invitation.pk})
+    expired = "この招待は有効期限が切れています。もう一度招待するよう、"
+    client.force_login(personas.respondent_c)
+    page = client.get(url).content.decode()
+    assert expired in page
+    assert 'value="accept"' not in page
+    response = client.post(url, {"decision": "accept"})
+    assert response.status_code == 400
+    assert expired in response.content.decode()
+    assert not personas.respondent_c.memberships.filter(department=personas.department_a).exists()
+
+    coordinator = client.__class__()
+    coordinator.force_login(personas.coordinator_a)
+    listed = coordinator.get(_people_url(personas.municipality_a)).content.decode()
+    assert "招待の有効期限が切れました" in listed
+
+
+def test_invitation_to_a_department_since_retired_is_refused(client, personas):
+    invitation = respondent_add(
+        municipality=personas.municipality_a,
+        department=personas.department_a,
+        email=personas.respondent_c.email,
+        display_name="入力 花子",
+        invited_by=personas.coordinator_a,
+    )
+    personas.department_a.is_active = False
+    personas.department_a.save()
+    client.force_login(personas.respondent_c)
+    url = reverse("accounts:invitation", kwargs={"pk": invitation.pk})
+    response = client.post(url, {"decision": "accept"})
+    assert response.status_code == 400
+    assert "使用停止になったため" in response.content.decode()
+    assert not personas.respondent_c.memberships.filter(department=personas.department_a).exists()
+
+
+def test_inviting_again_renews_the_pending_invitation(client, personas):
+    client.force_login(personas.coordinator_a)
+    _add(client, personas, email=personas.respondent_c.email, display_name="入力 花子")
+    first = MembershipInvitation.objects.get()
+    MembershipInvitation.objects.filter(pk=first.pk).update(
+        expires_at=timezone.now() - datetime.timedelta(days=1)
+    )
+    response = _add(client, personas, email=personas.respondent_c.email, display_name="入力 華子")
+    assert _messages(response) == _invited("入力 華子", personas.respondent_c.email)
+    (renewed,) = MembershipInvitation.objects.all()
+    assert renewed.pk == first.pk
+    assert (renewed.display_name, renewed.is_expired) == ("入力 華子", False)
+    assert len(mail.outbox) == 2
+
+
+def test_invitations_and_removals_are_audited(client, personas):
+    person = _person_elsewhere(personas, "respondent_c")
+    coordinator = client.__class__()
+    coordinator.force_login(personas.coordinator_a)
+    _add(coordinator, personas, email="brand.new@example.jp", display_name="新規 太郎")
+    _add(coordinator, personas, email=person.email, display_name="入力 花子")
+    invited = AuditEvent.objects.filter(action=AuditAction.MEMBERSHIP_INVITED).order_by("pk")
+    # The same record for a new address and an account elsewhere: coordinators read this log.
+    assert [(e.actor, e.municipality, e.detail) for e in invited] == [
+        (
+            personas.coordinator_a,
+            personas.municipality_a,
+            {"email": "brand.new@example.jp", "department": "DX推進課"},
+        ),
+        (
+            personas.coordinator_a,
+            personas.municipality_a,
+            {"email": person.email, "department": "DX推進課"},
+        ),
+    ]
+
+    client.force_login(person)
+    client.post(_invitation_link_in(mail.outbox[1]), {"decision": "accept"})
+    (accepted,) = AuditEvent.objects.filter(action=AuditAction.MEMBERSHIP_ACCEPTED)
+    assert (accepted.actor, accepted.municipality) == (person, personas.municipality_a)
+
+    membership = person.memberships.get(department=personas.department_a)
+    url = reverse(
+        "municipalities:respondent_remove",
+        kwargs={"code": personas.municipality_a.code, "membership_id": membership.pk},
+    )
+    coordinator.post(url)
+    (removed,) = AuditEvent.objects.filter(action=AuditAction.MEMBERSHIP_REMOVED)
+    assert (removed.actor, removed.municipality, removed.detail["email"]) == (
+        personas.coordinator_a,
+        personas.municipality_a,
+        person.email,
+    )
 
 
 def test_duplicate_is_refused_with_a_message(client, personas):
@@ -193,7 +432,7 @@ def test_retired_department_is_refused(client, personas):
 
 def test_role_and_municipality_are_not_client_writable(client, personas):
     client.force_login(personas.coordinator_a)
-    before = set(Membership.objects.values_list("pk", flat=True))
+    memberships = Membership.objects.count()
     _add(
         client,
         personas,
@@ -201,14 +440,18 @@ def test_role_and_municipality_are_not_client_writable(client, personas):
         municipality=personas.municipality_c.pk,
         is_staff="on",
         is_active="",
+        status=InvitationStatus.ACCEPTED,
     )
-    (added,) = Membership.objects.exclude(pk__in=before)
-    assert (added.role, added.municipality, added.department) == (
-        Role.RESPONDENT,
+    assert Membership.objects.count() == memberships
+    (invitation,) = MembershipInvitation.objects.all()
+    assert (invitation.municipality, invitation.department, invitation.status) == (
         personas.municipality_a,
         personas.department_a,
+        InvitationStatus.PENDING,
     )
-    assert added.user.is_active
+    assert invitation.user.is_active
+    membership = invitation_accept(invitation=invitation, user=invitation.user)
+    assert (membership.role, membership.municipality) == (Role.RESPONDENT, personas.municipality_a)
 
 
 # --- who may ---------------------------------------------------------------------
@@ -329,14 +572,14 @@ def test_removal_takes_effect_on_the_next_request(client, personas):
 
 
 def test_invitation_is_resent_only_while_never_signed_in(client, personas):
-    user, _ = respondent_add(
+    # A respondent who never signed in (given the role in the Django admin, say).
+    user = User.objects.create_user("new@example.jp", display_name="新人")
+    membership = MembershipFactory(
+        user=user,
+        role=Role.RESPONDENT,
         municipality=personas.municipality_a,
         department=personas.department_a,
-        email="new@example.jp",
-        display_name="新人",
-        invited_by=personas.coordinator_a,
     )
-    membership = user.memberships.get()
     url = reverse(
         "municipalities:invitation_resend",
         kwargs={"code": personas.municipality_a.code, "membership_id": membership.pk},
@@ -369,8 +612,9 @@ def test_mail_server_failure_is_a_message_and_the_person_is_kept(client, persona
     response = _add(client, personas)
     assert response.status_code == 200
     assert "招待メールを送れませんでした" in response.content.decode()
+    assert "招待しました" not in response.content.decode()
     user = User.objects.get(email="yamada.hanako@city.example.jp")
-    assert user.memberships.filter(department=personas.department_a).exists()
+    assert MembershipInvitation.objects.filter(user=user, department=personas.department_a).exists()
 
 
 def test_invitation_is_japanese_whatever_the_coordinators_language(client, personas, settings):
@@ -451,8 +695,8 @@ def test_people_page_query_count_does_not_grow(
         )
     client.force_login(personas.coordinator_a)
     # session, user, memberships (with municipality), departments, respondents
-    # (with users), coordinators (with users), the form's departments,
-    # session save (savepoint, update, release)
-    with django_assert_num_queries(10):
+    # (with users), pending invitations, coordinators (with users), the form's
+    # departments, session save (savepoint, update, release)
+    with django_assert_num_queries(11):
         response = client.get(_people_url(personas.municipality_a))
     assert response.content.decode().count("さんを外す") == respondents + 1

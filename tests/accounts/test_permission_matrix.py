@@ -8,6 +8,7 @@ coordinator_c, catalogue_editor, admin.
 """
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
@@ -16,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from accounts.models import MembershipInvitation, User
 from assessments.models import Answer, EvidenceFile, Questionnaire
 from assessments.rounds import round_open
 from frameworks.models import EditionStatus
@@ -193,6 +195,26 @@ def _respondent(p: Personas, tenant: str) -> dict:
     return {"code": membership.municipality.code, "membership_id": membership.pk}
 
 
+def _invitation(p: Personas, tenant: str) -> dict:
+    """A pending invitation: respondent_c's to A's DX office (tenant a), the consultant's to
+    C's (c). Only the invitee finds it; the inviting coordinator too gets a 404."""
+    from accounts.people import respondent_add
+
+    invitee, department, coordinator = (
+        (p.respondent_c, p.department_a, p.coordinator_a)
+        if tenant == "a"
+        else (p.consultant, p.department_c, p.coordinator_c)
+    )
+    invitation = respondent_add(
+        municipality=department.municipality,
+        department=department,
+        email=invitee.email,
+        display_name="招待 花子",
+        invited_by=coordinator,
+    )
+    return {"pk": invitation.pk}
+
+
 def _password_link(p: Personas, tenant: str) -> dict:
     """A valid set-password link for respondent_a; opening it moves the token to the session."""
     user = p.respondent_a
@@ -295,6 +317,14 @@ EXPECTED = {
     "municipalities:invitation_resend": (
         _respondent,
         {"GET": BOTH_NOT_ALLOWED, "POST": _coordinators("302")},
+    ),
+    # Neither button pressed: the invitee gets the page back with a message.
+    "accounts:invitation": (
+        _invitation,
+        {
+            "GET": _only("200", a={"respondent_c"}, c={"consultant"}),
+            "POST": _only("400", a={"respondent_c"}, c={"consultant"}),
+        },
     ),
     # Password reset is for anyone; signed-in users get the same pages.
     "accounts:password_reset": (
@@ -618,6 +648,44 @@ def test_permission_matrix(client, personas, name, method, tenant, persona, stat
         "benchmarks:",
         "plans:",
         "reports:",
+        "accounts:invitation",
     )
     if status == 302 and user is None and name.startswith(protected):
         assert response["Location"].startswith(reverse("accounts:login"))
+
+
+# --- probes ------------------------------------------------------------------------
+
+
+def _page_for_address(client, p: Personas, email: str) -> str:
+    """A's people page after its coordinator adds this address, with the typed words and
+    what differs on every response (CSRF token, CSP nonce) taken out."""
+    response = client.post(
+        reverse("municipalities:people", kwargs={"code": p.municipality_a.code}),
+        {"email": email, "display_name": "確認 太郎", "department": p.department_a.pk},
+        follow=True,
+    )
+    page = response.content.decode().replace(email, "EMAIL")
+    return re.sub(
+        r'("X-CSRFToken": "|nonce="|name="csrfmiddlewaretoken" value=")[^"]*"', r"\1", page
+    )
+
+
+@pytest.mark.parametrize(
+    "persona", ["respondent_c", "coordinator_c", "consultant", "catalogue_editor", "admin"]
+)
+def test_people_page_does_not_tell_an_account_elsewhere_from_a_new_address(
+    client, personas, persona
+):
+    """A coordinator probing addresses learns nothing: an account of another municipality
+    (or a portal-wide one) gets, word for word, the page a new address gets."""
+    client.force_login(personas.coordinator_a)
+    new = _page_for_address(client, personas, "nobody.yet@example.jp")
+    MembershipInvitation.objects.all().delete()  # back to the same page as before
+    User.objects.filter(email="nobody.yet@example.jp").delete()
+    existing = personas.by_name(persona)
+    User.objects.filter(pk=existing.pk).update(display_name="他団体 秘密子")
+    elsewhere = _page_for_address(client, personas, existing.email)
+    assert elsewhere == new
+    assert "他団体 秘密子" not in elsewhere
+    assert not existing.memberships.filter(department=personas.department_a).exists()

@@ -51,13 +51,17 @@ def test_coordinator_invites_a_respondent_who_signs_in(
     page.get_by_label("氏名").fill("山田 花子")
     page.get_by_role("combobox", name="部署").select_option(label="税務課")
     page.get_by_role("button", name="追加する").click()
-    expect(page.get_by_role("status")).to_contain_text("招待メールを送りました")
+    expect(page.get_by_role("status")).to_contain_text(
+        "山田 花子 さん（yamada.hanako@city.example.jp）を税務課の回答者として招待しました。"
+    )
     expect(page.get_by_role("table").filter(has_text="税務課")).to_contain_text("山田 花子")
+    expect(page.get_by_role("table").filter(has_text="税務課")).to_contain_text("承諾待ち")
     assert_accessible()
 
     (message,) = mail.outbox
     link = re.search(r"https?://\S+/accounts/password/set/\S+/", message.body).group(0)
     assert link.startswith(live_server.url)
+    invitation_link = re.search(r"https?://\S+/accounts/invitations/\d+/", message.body).group(0)
 
     # The invited person, in a browser of their own.
     context = browser.new_context(base_url=live_server.url, locale="ja-JP", bypass_csp=True)
@@ -80,8 +84,14 @@ def test_coordinator_invites_a_respondent_who_signs_in(
         invited.get_by_role("link", name="ログインする").click()
         _sign_in(invited, "yamada.hanako@city.example.jp", NEW_PASSWORD)
         expect(invited.get_by_role("banner")).to_contain_text("山田 花子")
-        invited.get_by_role("link", name=str(municipality)).click()
+
+        # A member only once they accept, from the link in the same e-mail.
+        invited.goto(invitation_link)
+        expect(invited.get_by_role("heading", level=1)).to_have_text("部署への招待")
+        _assert_accessible_on(invited)
+        invited.get_by_role("button", name="承諾する").click()
         expect(invited.get_by_role("heading", level=1)).to_have_text(str(municipality))
+        expect(invited.get_by_role("status")).to_contain_text("税務課の回答者になりました")
     finally:
         context.close()
     assert User.objects.get(email="yamada.hanako@city.example.jp").last_login is not None

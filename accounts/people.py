@@ -317,6 +317,15 @@ def invitations_of(*, user: User):
     )
 
 
+def pending_invitations_of(*, user: User) -> list[MembershipInvitation]:
+    """The user's invitations still waiting for an answer and in time, oldest first."""
+    return list(
+        invitations_of(user=user)
+        .filter(status=InvitationStatus.PENDING, expires_at__gt=timezone.now())
+        .order_by("created_at", "pk")
+    )
+
+
 def _answerable(invitation: MembershipInvitation, user: User) -> MembershipInvitation:
     """The invitation, locked, if it is the user's, still pending and in time."""
     locked = (

@@ -1,6 +1,7 @@
 from django.shortcuts import render
 
 from accounts.access import Capability, access_for
+from accounts.people import pending_invitations_of
 from assessments.my_work import my_questionnaires
 from exports.bulk import may_bulk_export
 
@@ -18,5 +19,6 @@ def home(request):
             "can_bulk_export": may_bulk_export(access),
             "is_system_admin": access.is_system_admin,
             "my_questionnaires": my_questionnaires(request.user),
+            "invitations": pending_invitations_of(user=request.user),
         }
     return render(request, "portal/home.html", context)

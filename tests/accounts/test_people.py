@@ -207,6 +207,9 @@ def test_invitee_accepts_and_becomes_a_respondent(client, personas):
     path = _invitation_link_in(mail.outbox[0])
 
     client.force_login(person)
+    # The home page leads to the invitation, so the e-mail need not be found again.
+    home = client.get(reverse("portal:home")).content.decode()
+    assert f'href="{path}"' in home
     page = client.get(path)
     assert page.status_code == 200
     assert f"{personas.municipality_a}のDX推進課の回答者として招待されています" in (
@@ -222,6 +225,7 @@ def test_invitee_accepts_and_becomes_a_respondent(client, personas):
         department=personas.department_a,
     ).exists()
     assert MembershipInvitation.objects.get().status == InvitationStatus.ACCEPTED
+    assert f'href="{path}"' not in client.get(reverse("portal:home")).content.decode()
     # Accepting again is refused: the invitation is spent.
     again = client.post(path, {"decision": "accept"})
     assert again.status_code == 400

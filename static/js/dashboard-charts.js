@@ -10,6 +10,8 @@
     return;
   }
   var data = JSON.parse(source.textContent);
+  // Every name plotly shows goes through chartText (chart-text.js): it is plain text.
+  var text = window.chartText;
   // No modebar (it needs inline styles the CSP blocks) and no hover: a picture of the tables.
   var config = { displayModeBar: false, staticPlot: true, responsive: true };
   var font = { family: "inherit", size: 14, color: "#1a1a1a" };
@@ -22,7 +24,7 @@
   function radarLine(series, theta, line, symbol) {
     return {
       type: "scatterpolar",
-      name: series.label,
+      name: text(series.label),
       r: closed(series.scores),
       theta: theta,
       mode: "lines+markers",
@@ -33,7 +35,7 @@
   }
 
   function drawRadar(element) {
-    var theta = closed(data.areas);
+    var theta = closed(data.areas.map(text));
     var traces = [];
     // Line styles and marker shapes differ too, so colour is never the only cue.
     if (data.previous) {
@@ -47,7 +49,7 @@
     }
     traces.push({
       type: "scatterpolar",
-      name: data.current.label,
+      name: text(data.current.label),
       r: closed(data.current.scores),
       theta: theta,
       mode: "lines+markers",
@@ -76,8 +78,8 @@
       [
         {
           type: "heatmap",
-          x: data.areas,
-          y: data.departments,
+          x: data.areas.map(text),
+          y: data.departments.map(text),
           z: data.matrix,
           zmin: 0,
           zmax: 100,
@@ -106,8 +108,8 @@
     var traces = [
       {
         type: "scatter",
-        name: trend.overall.label,
-        x: trend.years,
+        name: text(trend.overall.label),
+        x: trend.years.map(text),
         y: trend.overall.scores,
         mode: "lines+markers",
         line: { color: "#1a1a1a", width: 4 },
@@ -117,8 +119,8 @@
     trend.areas.forEach(function (area, n) {
       traces.push({
         type: "scatter",
-        name: area.label,
-        x: trend.years,
+        name: text(area.label),
+        x: trend.years.map(text),
         y: area.scores,
         mode: "lines+markers",
         line: { color: palette[n % palette.length], dash: n % 2 ? "dash" : "solid" },

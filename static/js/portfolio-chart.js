@@ -11,15 +11,17 @@
     return;
   }
   var data = JSON.parse(source.textContent);
+  // Municipality names and the label are plain text to plotly (chart-text.js).
+  var text = window.chartText;
   Plotly.newPlot(
     element,
     [
       {
         type: "bar",
         orientation: "h",
-        name: data.label,
+        name: text(data.label),
         x: data.scores,
-        y: data.names,
+        y: data.names.map(text),
         marker: { color: "#0031d8" },
         texttemplate: "%{x:.1f}",
         textposition: "outside",
@@ -32,7 +34,7 @@
       margin: { t: 20, r: 60, b: 60, l: 20 },
       // The first row of the table at the top.
       yaxis: { autorange: "reversed", automargin: true, type: "category" },
-      xaxis: { range: [0, 100], title: { text: data.label } },
+      xaxis: { range: [0, 100], title: { text: text(data.label) } },
       showlegend: false,
     },
     // No modebar (it needs inline styles the CSP blocks) and no hover: a picture of the table.

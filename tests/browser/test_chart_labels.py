@@ -1,0 +1,77 @@
+"""Names in the charts are shown as text: plotly reads labels as a little HTML, and a
+department, area or municipality named with tags must not become a link or bold
+(static/js/chart-text.js)."""
+
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from results.models import SnapshotTrigger
+from results.snapshots import snapshots_refresh
+from tests.browser.test_rounds import _sign_in
+from tests.frameworks.factories import make_edition
+from tests.results.test_benchmarks import make_round
+from tests.results.test_dashboard import url
+from tests.results.test_snapshots import answer, make_tiny_edition, open_round
+
+LINK = '<a href="http://evil.example/">x</a>'
+BOLD = "<b>太字</b>課"
+AREA_LINK = '<a href="http://evil.example/area">標準化</a>'
+
+
+def _links_and_bold(chart) -> dict:
+    """What plotly made of the labels: its links and bold text anywhere in the chart."""
+    return chart.evaluate(
+        """element => ({
+          links: [...element.querySelectorAll("a")].map(
+            a => a.getAttribute("href") || a.getAttribute("xlink:href")),
+          bold: [...element.querySelectorAll("tspan")].filter(
+            t => t.style.fontWeight === "bold").length,
+        })"""
+    )
+
+
+def test_dashboard_shows_hostile_names_as_text(page, personas):
+    personas.department_a.name = LINK
+    personas.department_a.save()
+    personas.other_department_a.name = BOLD
+    personas.other_department_a.save()
+    edition = make_tiny_edition(
+        [("M-1", "std", 0), ("S-1", "sec", 0)],
+        areas={"std": (AREA_LINK, "Standardisation"), "sec": ("<b>セキュリティ</b>", "Security")},
+    )
+    round_ = open_round(personas, edition)
+    answer(round_, personas.department_a, "M-1", level=3)
+    answer(round_, personas.department_a, "S-1", level=1)
+    snapshots_refresh(round=round_, trigger=SnapshotTrigger.RECOMPUTED)
+    _sign_in(page, personas.coordinator_a)
+
+    page.goto(url(round_))
+
+    heatmap = page.locator("#heatmap-chart")
+    radar = page.locator("#radar-chart")
+    expect(heatmap.locator(".ytick text").first).to_be_visible()
+    expect(radar.locator(".angularaxistick text").first).to_be_visible()
+    for chart in (heatmap, radar):
+        assert _links_and_bold(chart) == {"links": [], "bold": 0}
+    expect(heatmap.locator(".ytick text", has_text=LINK)).to_have_count(1)
+    expect(heatmap.locator(".xtick text", has_text=AREA_LINK)).to_have_count(1)
+    expect(radar.locator(".angularaxistick text", has_text="<b>セキュリティ</b>")).to_have_count(1)
+
+
+def test_portfolio_shows_hostile_names_as_text(page, personas):
+    personas.municipality_a.name = LINK
+    personas.municipality_a.save()
+    personas.municipality_b.name = BOLD
+    personas.municipality_b.save()
+    edition = make_edition(indicators=2, areas=2)
+    make_round(personas.municipality_a, edition, personas.admin, 40.0, areas=(30, 50))
+    make_round(personas.municipality_b, edition, personas.admin, 70.0, areas=(60, 80))
+    _sign_in(page, personas.consultant)
+
+    page.goto(reverse("benchmarks:portfolio"))
+
+    chart = page.locator("#portfolio-chart")
+    expect(chart.locator(".ytick text")).to_have_count(2)
+    assert _links_and_bold(chart) == {"links": [], "bold": 0}
+    expect(chart.locator(".ytick text", has_text=LINK)).to_have_count(1)
+    expect(chart.locator(".ytick text", has_text=BOLD)).to_have_count(1)

@@ -177,9 +177,35 @@ def assignment_set(
             and not questionnaire.events.exists()
         ):
             questionnaire.delete()
+    _record_assignment(round, indicator, current, wanted, owner, user)
     return AssignmentChange(
         added=added, removed=removed, owner=owner, questionnaires_created=created
     )
+
+
+def _record_assignment(round_, indicator, current: dict, wanted: dict, owner, user) -> None:
+    """One event when the departments or the owner changed, naming them as the page does."""
+
+    def names(departments) -> str:
+        return "、".join(sorted(d.name for d in departments))
+
+    old_owner = next((a.department for a in current.values() if a.is_owner), None)
+    changes = {}
+    if set(current) != set(wanted):
+        changes["departments"] = [
+            names(a.department for a in current.values()),
+            names(wanted.values()),
+        ]
+    if old_owner != owner:
+        changes["owner"] = [old_owner.name if old_owner else "", owner.name]
+    if changes:
+        record(
+            AuditAction.ASSIGNMENT_CHANGED,
+            user=user,
+            municipality=round_.municipality_id,
+            target=f"{round_} {indicator.code}",
+            detail={"indicator": indicator.code, "changes": changes},
+        )
 
 
 # --- review --------------------------------------------------------------------------

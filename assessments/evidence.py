@@ -229,7 +229,7 @@ def evidence_upload(
 def evidence_delete(*, evidence: EvidenceFile, user) -> None:
     locked = (
         Questionnaire.objects.select_for_update()
-        .select_related("round")
+        .select_related("round", "department")
         .get(pk=evidence.answer.questionnaire_id)
     )
     if locked.is_locked:
@@ -238,6 +238,13 @@ def evidence_delete(*, evidence: EvidenceFile, user) -> None:
         raise EvidenceError(_("この評価は締め切られているため、ファイルを削除できません。"))
     name, storage = evidence.file.name, evidence.file.storage
     evidence.delete()
+    record(
+        AuditAction.EVIDENCE_DELETED,
+        user=user,
+        municipality=locked.round.municipality_id,
+        target=evidence.original_name,
+        detail={"department": locked.department.name, "indicator": evidence.answer.indicator.code},
+    )
     transaction.on_commit(lambda: storage.delete(name))
 
 

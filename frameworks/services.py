@@ -176,6 +176,11 @@ def edition_retire(*, edition: Edition) -> Edition:
         raise CatalogueError(_("廃止できるのは公開中の版だけです。"))
     edition.status = EditionStatus.RETIRED
     edition.save(update_fields=["status"])
+    record(
+        AuditAction.CATALOGUE_RETIRED,
+        target=f"{edition.framework.code} {edition.version}",
+        detail={"title": edition.title},
+    )
     return edition
 
 
@@ -198,9 +203,11 @@ def edition_delete_draft(*, edition: Edition) -> None:
     _ensure_draft(edition)
     if edition.successors.exists():
         raise CatalogueError(_("この項目は他の版から参照されているため削除できません。"))
+    target, title = f"{edition.framework.code} {edition.version}", edition.title
     IndicatorLineage.objects.filter(indicator__edition=edition).delete()
     _delete(edition.indicators.all())
     _delete(edition)
+    record(AuditAction.CATALOGUE_DRAFT_DELETED, target=target, detail={"title": title})
 
 
 # --- areas -------------------------------------------------------------------------

@@ -6,8 +6,9 @@ and plain dataclasses out, so the rule can be read and tested on its own:
 
 1. The current level of an indicator is read back from its score on the card
    (score = level ÷ top level × 100, so level = score × top ÷ 100). An
-   unanswered indicator scores 0 and so stands at level 0; one answered
-   該当しない is not on the card and gets no suggestion.
+   indicator not answered yet has no level (nobody reported one) and gets no
+   suggestion: it is listed as 未回答 instead; one answered 該当しない is not on
+   the card either.
 2. An indicator below its top level gets one suggestion: the next level
    (current + 1), whose description says what to do next.
 3. Indicators that already have an open action item are not suggested again.

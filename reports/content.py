@@ -36,7 +36,6 @@ from reports import charts
 from results.benchmarks import K_ANONYMITY, Benchmark, peer_benchmark
 from results.cards import StoredCard
 from results.dashboard import (
-    HIGHLIGHTS,
     AreaRow,
     Dashboard,
     DepartmentResults,
@@ -76,18 +75,10 @@ class AreaAnswers:
 
 
 @dataclass(frozen=True)
-class IndicatorNote:
-    code: str
-    question: str
-    score: float
-
-
-@dataclass(frozen=True)
 class AreaSection:
-    """One area's page: the dashboard row, its best and weakest answers, what to do next."""
+    """One area's page: the dashboard row (with its strengths and gaps), what to do next."""
 
     area: AreaRow
-    strengths: list[IndicatorNote]
     next_steps: list[Suggestion]
 
 
@@ -153,41 +144,15 @@ class DepartmentReport:
 # --- building blocks -------------------------------------------------------------------------
 
 
-def area_strengths(
-    card: StoredCard, area: str, exclude: set[str], questions: dict[str, str]
-) -> list[IndicatorNote]:
-    """The area's highest-scoring answers (above 0), highest first, leaving out its gaps."""
-    chosen = [
-        c
-        for c in card.highest(len(card.contributions(area)), area=area)
-        if c.score and c.code not in exclude
-    ][:HIGHLIGHTS]
+def area_sections(rows: list[AreaRow], suggestions: list[Suggestion]) -> list[AreaSection]:
+    """A section per dashboard row, with its first next steps (gaps first)."""
     return [
-        IndicatorNote(code=c.code, question=questions.get(c.code, ""), score=c.score)
-        for c in chosen
-    ]
-
-
-def area_sections(
-    rows: list[AreaRow],
-    card: StoredCard | None,
-    questions: dict[str, str],
-    suggestions: list[Suggestion],
-) -> list[AreaSection]:
-    """A section per dashboard row, with its strengths and its first next steps (gaps first)."""
-    sections = []
-    for row in rows:
-        gaps = {item.code for item in row.lowest}
-        sections.append(
-            AreaSection(
-                area=row,
-                strengths=area_strengths(card, row.code, gaps, questions) if card else [],
-                next_steps=[s for s in suggestions if s.step.area == row.code][
-                    :NEXT_STEPS_PER_AREA
-                ],
-            )
+        AreaSection(
+            area=row,
+            next_steps=[s for s in suggestions if s.step.area == row.code][:NEXT_STEPS_PER_AREA],
         )
-    return sections
+        for row in rows
+    ]
 
 
 def area_scores(rows: list[AreaRow], dashboard: Dashboard | None = None) -> AreaScores:
@@ -329,10 +294,6 @@ def answers_by_area(
     return list(areas.values())
 
 
-def _questions(appendix: list[AreaAnswers]) -> dict[str, str]:
-    return {line.code: line.question for area in appendix for line in area.lines}
-
-
 def _department_next_steps(round_: Round, card: StoredCard | None) -> list[Suggestion]:
     """The next rubric level of the department's own answers, gaps first (one query)."""
     if not card:
@@ -369,9 +330,7 @@ def municipality_report(round_: Round) -> MunicipalityReport:
         round=round_,
         issued_on=timezone.localdate(),
         dashboard=dashboard,
-        sections=area_sections(
-            rows, card, _questions(appendix), suggestions_for(round_, plan) if card else []
-        ),
+        sections=area_sections(rows, suggestions_for(round_, plan) if card else []),
         benchmark=peer_benchmark(round_),
         plan=plan,
         appendix=appendix,
@@ -391,9 +350,7 @@ def department_report(round_: Round, department: Department) -> DepartmentReport
         department=department,
         issued_on=timezone.localdate(),
         results=results,
-        sections=area_sections(
-            rows, card, _questions(appendix), _department_next_steps(round_, card)
-        ),
+        sections=area_sections(rows, _department_next_steps(round_, card)),
         appendix=appendix,
         scores=area_scores(rows),
         stage_svg=stage_svg(rows) if rows else "",

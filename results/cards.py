@@ -5,10 +5,11 @@ Pages, reports, exports and commands read a snapshot's results through
 shape (results.snapshots' docstring) is known here and in snapshots.py only.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from results.highlights import HIGHLIGHTS, split
 from results.scoring import NOT_STARTED, AreaResult, Contribution, ScoreCard
 from results.snapshots import Targets, card_from_json, targets_from_json
 
@@ -87,16 +88,49 @@ class StoredCard:
         return [c for group in result.by_stage.values() for c in group.contributions]
 
     def indicator_scores(self) -> dict[str, float]:
-        """indicator code → score of every scored indicator."""
-        return {c.code: c.score for c in self.card.overall.contributions}
+        """indicator code → score of every answered, scored indicator (an unanswered one,
+        counted as 0 in the group scores, is not here: it has no score of its own)."""
+        return {c.code: c.score for c in self.card.overall.contributions if c.answered}
+
+    def unanswered(self, area: str | None = None) -> list[str]:
+        """The codes of the indicators not answered yet (counted as 0), in code order."""
+        return sorted(c.code for c in self.contributions(area) if not c.answered)
 
     def lowest(self, count: int, area: str | None = None) -> list[Contribution]:
-        """The lowest-scoring answers, lowest first, then by code."""
-        return sorted(self._scored(area), key=lambda c: (c.score, c.code))[:count]
+        """The lowest-scoring answered indicators, lowest first, then by code."""
+        return sorted(self._answered(area), key=lambda c: (c.score, c.code))[:count]
 
     def highest(self, count: int, area: str | None = None) -> list[Contribution]:
-        """The highest-scoring answers, highest first, then by code."""
-        return sorted(self._scored(area), key=lambda c: (-c.score, c.code))[:count]
+        """The highest-scoring answered indicators, highest first, then by code."""
+        return sorted(self._answered(area), key=lambda c: (-c.score, c.code))[:count]
 
-    def _scored(self, area: str | None) -> Iterator[Contribution]:
-        return (c for c in self.contributions(area) if c.score is not None)
+    def indicator_highlights(
+        self, thresholds: Mapping[str, float], area: str | None = None, count: int = HIGHLIGHTS
+    ) -> tuple[list[Contribution], list[Contribution]]:
+        """(strengths, gaps) among the answered indicators, each against its stage's
+        threshold (results.highlights)."""
+        staged = sorted(self._staged(area), key=lambda pair: pair[1].code)
+        strengths, gaps = split(
+            staged,
+            score=lambda pair: pair[1].score,
+            bar=lambda pair: thresholds.get(pair[0]),
+            count=count,
+        )
+        return [c for _stage, c in strengths], [c for _stage, c in gaps]
+
+    def _answered(self, area: str | None) -> Iterator[Contribution]:
+        return (c for c in self.contributions(area) if c.answered and c.score is not None)
+
+    def _staged(self, area: str | None) -> Iterator[tuple[str, Contribution]]:
+        """(stage code, contribution) of the answered indicators."""
+        if area is None:
+            groups = self.card.by_stage
+        else:
+            result = self.card.areas.get(area)
+            groups = result.by_stage if result else {}
+        return (
+            (stage, c)
+            for stage, group in groups.items()
+            for c in group.contributions
+            if c.answered and c.score is not None
+        )

@@ -34,24 +34,26 @@ from frameworks.models import Indicator, PolicyArea, Stage
 from municipalities.models import Department
 from results.benchmarks import same_kind_peers
 from results.cards import StoredCard
+from results.highlights import area_bar, split
 from results.models import ScoreSnapshot
 from results.scoring import NOT_STARTED, AreaResult, Contribution
 from results.trend import Trend, trend_for
-
-HIGHLIGHTS = 3  # strengths and gaps listed at most
-LOWEST_INDICATORS = 3  # indicators listed under each gap
 
 
 @dataclass(frozen=True)
 class StageStep:
     name: str
     threshold: float
-    score: float | None
+    score: float | None  # None: nothing applicable at this stage in the area
     attained: bool
+
+    @property
+    def applicable(self) -> bool:
+        return self.score is not None
 
 
 @dataclass(frozen=True)
-class LowIndicator:
+class ScoredIndicator:
     code: str
     question: str
     score: float
@@ -67,9 +69,15 @@ class AreaRow:
     answered: int
     total: int
     ladder: list[StageStep]
-    lowest: list[LowIndicator]
+    # Answered indicators at or above / below their stage's threshold (results.highlights).
+    strengths: list[ScoredIndicator]
+    gaps: list[ScoredIndicator]
     peer_median: float | None = None  # None: hidden (fewer than K_ANONYMITY peers) or no peers
     target: float | None = None  # None: no target level set in the area
+
+    @property
+    def unanswered(self) -> int:
+        return self.total - self.answered
 
 
 @dataclass(frozen=True)
@@ -146,7 +154,11 @@ class DepartmentResults:
     total: int
     completeness: float
     areas: list[AreaRow]
-    lowest: list[LowIndicator]  # the department's lowest-scoring answers, across its areas
+    gaps: list[ScoredIndicator]  # the department's answers below their stage's threshold
+
+    @property
+    def unanswered(self) -> int:
+        return self.total - self.answered
 
     # What templates/results/includes/scores_overview.html reads of a municipality's Dashboard
     # and a department does not have: no previous round, peer group or overall target.
@@ -213,24 +225,18 @@ def ladder(area: AreaResult, stages: list[Stage]) -> list[StageStep]:
             name=localized_text(stage, "name"),
             threshold=float(stage.threshold),
             score=scores.get(stage.code),
-            attained=n <= last,
+            # A stage with nothing to score is passed through (results.scoring rule 4):
+            # not attained, and shown as 対象なし.
+            attained=n <= last and scores.get(stage.code) is not None,
         )
         for n, stage in enumerate(stages)
     ]
 
 
 def strengths_and_gaps(areas: list[AreaRow]) -> tuple[list[AreaRow], list[AreaRow]]:
-    """The highest and the lowest scored areas, never the same area in both lists.
-
-    Up to HIGHLIGHTS each; with fewer than twice that many scored areas, each
-    list takes half of them (an odd one out is in neither).
-    """
-    scored = [a for a in areas if a.score is not None]
-    count = min(HIGHLIGHTS, len(scored) // 2)
-    if not count:
-        return [], []
-    ranked = sorted(scored, key=lambda a: -a.score)
-    return ranked[:count], list(reversed(ranked[-count:]))
+    """The areas at or above their bar and those below it (results.highlights): the
+    threshold of the next stage each has to attain."""
+    return split(areas, score=lambda a: a.score, bar=lambda a: area_bar(a.ladder))
 
 
 def _stage_name(code: str, names: dict[str, str]) -> str:
@@ -257,14 +263,28 @@ def _questions(edition_id: int, codes: set[str]) -> dict[str, str]:
     }
 
 
-def _low(items: list[Contribution], questions: dict[str, str]) -> list[LowIndicator]:
+def _noted(items: list[Contribution], questions: dict[str, str]) -> list[ScoredIndicator]:
     return [
-        LowIndicator(code=c.code, question=questions.get(c.code, ""), score=c.score) for c in items
+        ScoredIndicator(code=c.code, question=questions.get(c.code, ""), score=c.score)
+        for c in items
     ]
 
 
-def _lowest_by_area(card: StoredCard) -> dict[str, list[Contribution]]:
-    return {area.area: card.lowest(LOWEST_INDICATORS, area=area.area) for area in card.areas}
+Highlighted = dict[str, tuple[list[Contribution], list[Contribution]]]
+
+
+def _highlights_by_area(card: StoredCard, stages: list[Stage]) -> Highlighted:
+    """area code → (strength, gap) indicators of the area."""
+    thresholds = _thresholds(stages)
+    return {area.area: card.indicator_highlights(thresholds, area=area.area) for area in card.areas}
+
+
+def _thresholds(stages: list[Stage]) -> dict[str, float]:
+    return {stage.code: float(stage.threshold) for stage in stages}
+
+
+def _codes(highlighted: Highlighted) -> set[str]:
+    return {c.code for pair in highlighted.values() for items in pair for c in items}
 
 
 def _area_rows(
@@ -272,7 +292,7 @@ def _area_rows(
     areas: list[PolicyArea],
     stages: list[Stage],
     questions: dict[str, str],
-    lowest: dict[str, list[Contribution]],
+    highlighted: Highlighted,
     previous: dict[str, float | None] | None = None,
     peer_medians: dict[str, float | None] | None = None,
 ) -> list[AreaRow]:
@@ -294,7 +314,8 @@ def _area_rows(
                 answered=data.answered,
                 total=data.total,
                 ladder=ladder(data, stages),
-                lowest=_low(lowest.get(area.code, []), questions),
+                strengths=_noted(highlighted.get(area.code, ([], []))[0], questions),
+                gaps=_noted(highlighted.get(area.code, ([], []))[1], questions),
                 peer_median=(peer_medians or {}).get(area.code),
                 target=targets.get(area.code),
             )
@@ -314,9 +335,9 @@ def dashboard_for(round_: Round) -> Dashboard | None:
         return None
     stages, areas = _catalogue(round_.edition_id)
     card = municipality.read
-    lowest = _lowest_by_area(card)
-    questions = _questions(round_.edition_id, {c.code for items in lowest.values() for c in items})
-    shown = [area for area in areas if area.code in lowest]
+    highlighted = _highlights_by_area(card, stages)
+    questions = _questions(round_.edition_id, _codes(highlighted))
+    shown = [area for area in areas if area.code in highlighted]
     trend = trend_for(
         round_, card, [a.code for a in shown], [localized_text(a, "name") for a in shown]
     )
@@ -327,7 +348,7 @@ def dashboard_for(round_: Round) -> Dashboard | None:
         areas,
         stages,
         questions,
-        lowest,
+        highlighted,
         previous=dict(zip(trend.area_codes, previous.areas, strict=True)) if previous else None,
         peer_medians={code: stat.median for code, stat in peers.areas.items()},
     )
@@ -370,11 +391,9 @@ def department_results_for(round_: Round, department: Department) -> DepartmentR
         return None
     stages, areas = _catalogue(round_.edition_id)
     card = snapshot.read
-    lowest_overall = card.lowest(LOWEST_INDICATORS)
-    lowest = _lowest_by_area(card)
-    questions = _questions(
-        round_.edition_id, {c.code for items in [lowest_overall, *lowest.values()] for c in items}
-    )
+    _strengths, gaps = card.indicator_highlights(_thresholds(stages))
+    highlighted = _highlights_by_area(card, stages)
+    questions = _questions(round_.edition_id, _codes(highlighted) | {c.code for c in gaps})
     stage_names = {stage.code: localized_text(stage, "name") for stage in stages}
     return DepartmentResults(
         department=department,
@@ -383,6 +402,6 @@ def department_results_for(round_: Round, department: Department) -> DepartmentR
         answered=card.answered,
         total=card.total,
         completeness=snapshot.completeness,
-        areas=_area_rows(card, areas, stages, questions, lowest),
-        lowest=_low(lowest_overall, questions),
+        areas=_area_rows(card, areas, stages, questions, highlighted),
+        gaps=_noted(gaps, questions),
     )

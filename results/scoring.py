@@ -12,16 +12,20 @@ and the catalogue's scoring page say the same):
    applicable) is left out, never counted as zero. An indicator not answered
    yet counts as 0, so that answering more can only raise a score and an
    unfinished questionnaire cannot look better than a finished one
-   (completeness is reported beside every score).
+   (completeness is reported beside every score). Each contribution says
+   whether it was answered, so that an unanswered indicator is shown as 未回答,
+   never as a scored 0 (results.cards, results.highlights).
 3. A score of a group of indicators (one policy area at one stage, one area,
    one stage across areas, or everything) is the weighted mean of its scored
    indicators: Σ(weight × score) ÷ Σ(weight). A group with nothing to score
    (all N/A or text) has no score (None), rather than zero.
 4. Stages are climbed in order. A stage is attained in an area when its score
    reaches the stage's threshold (set per catalogue edition) and every earlier
-   stage is attained. The attained stage is the highest such stage, or
-   未着手 (none). The same rule applied to the scores of each stage across all
-   areas gives the overall stage.
+   stage is attained. A stage with nothing to score in the area (no applicable
+   indicator: a prefecture in a stage of municipal counter services, say) is
+   passed through, neither attained nor a wall. The attained stage is the
+   highest attained one, or 未着手 (none). The same rule applied to the scores
+   of each stage across all areas gives the overall stage.
 5. Completeness is the share of indicators answered (scored, N/A, or text).
 """
 
@@ -93,6 +97,7 @@ class Contribution:
     score: float
     weight: float
     share: float  # weight ÷ the group's total weight: how much this answer counts
+    answered: bool = True  # False: not answered yet, counted as 0 (rule 2)
 
 
 @dataclass
@@ -144,7 +149,10 @@ def _group(items: Iterable[IndicatorInput]) -> Group:
     if not scored:
         return Group()
     contributions = sorted(
-        (Contribution(item.code, s, item.weight, item.weight / total_weight) for item, s in scored),
+        (
+            Contribution(item.code, s, item.weight, item.weight / total_weight, item.answered)
+            for item, s in scored
+        ),
         key=lambda c: (-c.share * abs(c.score - 50), c.code),
     )
     return Group(
@@ -154,11 +162,14 @@ def _group(items: Iterable[IndicatorInput]) -> Group:
 
 
 def stage_attained(scores: dict[str, float | None], stages: Sequence[StageRule]) -> str:
-    """The highest stage reached with every earlier stage reached too (gating)."""
+    """The highest stage reached with every earlier stage reached too (gating); a stage
+    with nothing to score (None) is passed through."""
     attained = NOT_STARTED
     for stage in stages:
         score = scores.get(stage.code)
-        if score is None or score < stage.threshold:
+        if score is None:
+            continue
+        if score < stage.threshold:
             break
         attained = stage.code
     return attained

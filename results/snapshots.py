@@ -26,10 +26,13 @@ The card is stored as JSON (`card_to_json`, read back with
         ...
       ]
     }
-    CONTRIBUTION = {"code": "STD-01", "score": 50.0, "weight": 1.0, "share": 0.25}
+    CONTRIBUTION = {"code": "STD-01", "score": 50.0, "weight": 1.0, "share": 0.25,
+                    "answered": true}
 
 Scores are 0–100 floats at full precision (null: nothing to score); `share`
-is the answer's weight ÷ its group's total weight.
+is the answer's weight ÷ its group's total weight; `answered` is false for an
+indicator not answered yet, which counts as 0 (a card stored before the key
+existed reads as answered until `recompute_scores` runs).
 
 Targets (目標値): a maturity answer may name a target level beside its
 current level. The card's optional "targets" holds the scores the same rules
@@ -187,7 +190,13 @@ def _group_to_json(group: Group) -> dict[str, Any]:
     return {
         "score": group.score,
         "contributions": [
-            {"code": c.code, "score": c.score, "weight": c.weight, "share": c.share}
+            {
+                "code": c.code,
+                "score": c.score,
+                "weight": c.weight,
+                "share": c.share,
+                "answered": c.answered,
+            }
             for c in group.contributions
         ],
     }
@@ -197,7 +206,14 @@ def _group_from_json(data: dict[str, Any]) -> Group:
     return Group(
         score=data["score"],
         contributions=[
-            Contribution(code=c["code"], score=c["score"], weight=c["weight"], share=c["share"])
+            Contribution(
+                code=c["code"],
+                score=c["score"],
+                weight=c["weight"],
+                share=c["share"],
+                # Cards stored before the flag existed: recompute_scores adds it.
+                answered=c.get("answered", True),
+            )
             for c in data["contributions"]
         ],
     )

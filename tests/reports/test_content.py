@@ -102,11 +102,11 @@ def test_evidence_files_are_listed_with_a_link_to_the_portal(round_, personas, s
 def test_areas_have_strengths_gaps_and_next_steps(round_):
     report = municipality_report(round_)
 
+    assert len(report.sections) > 0
     for section in report.sections:
-        gaps = {item.code for item in section.area.lowest}
-        assert not gaps & {item.code for item in section.strengths}
-        scores = [item.score for item in section.strengths]
-        assert scores == sorted(scores, reverse=True)
+        gaps = {item.code for item in section.area.gaps}
+        assert not gaps & {item.code for item in section.area.strengths}
+        assert all(item.score < 100 for item in section.area.gaps)
         for suggestion in section.next_steps:
             assert suggestion.step.area == section.area.code
             assert suggestion.step.next.level == suggestion.step.current.level + 1
@@ -142,3 +142,24 @@ def test_queries_do_not_grow_with_the_round(personas, django_assert_num_queries,
         municipality_report_html(round_)
     with django_assert_num_queries(DEPARTMENT_QUERIES):
         department_report_html(round_, personas.department_a)
+
+
+def test_an_unanswered_indicator_is_neither_a_gap_nor_a_next_step_from_level_0(personas):
+    from plans.selectors import suggestions_for
+    from tests.plans.plans_support import scored_round
+
+    round_ = scored_round(personas, levels={"M-1": 1, "M-2": 4})  # S-1 not answered
+    report = municipality_report(round_)
+    sections = {section.area.code: section for section in report.sections}
+    assert set(sections) == {"std", "sec"}
+    security = sections["sec"]
+    assert security.area.gaps == [] and security.area.strengths == []
+    assert security.area.unanswered == 1
+    assert "S-1" not in {s.step.code for s in suggestions_for(round_)}
+    assert [item.code for item in sections["std"].area.gaps] == ["M-1"]
+    assert [item.code for item in sections["std"].area.strengths] == ["M-2"]
+    line = next(line for area in report.appendix for line in area.lines if line.code == "S-1")
+    assert line.score is None
+    html = municipality_report_html(round_)
+    assert "未回答の指標が1件あります" in html
+    assert "S-1：レベル0から" not in html

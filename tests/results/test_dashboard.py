@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from results.dashboard import AreaRow, strengths_and_gaps
+from results.dashboard import AreaRow, StageStep, strengths_and_gaps
 from results.models import ScoreSnapshot, SnapshotTrigger
 from results.snapshots import snapshots_refresh
 from tests.factories import DepartmentFactory, MunicipalityFactory
@@ -259,21 +259,27 @@ def test_query_count_does_not_grow(
 # --- the pure helpers ------------------------------------------------------------------
 
 
-def row(code, score):
-    return AreaRow(code, code, score, None, "", 0, 0, [], [])
+def row(code, score, threshold=60.0):
+    """An area with one stage of the given threshold."""
+    reached = score is not None and score >= threshold
+    step = StageStep("段階", threshold, score, reached)
+    return AreaRow(code, code, score, None, "", 0, 0, [step], [], [])
 
 
 @pytest.mark.parametrize(
     ("scores", "strengths", "gaps"),
     [
         ({}, [], []),
-        ({"a": 10.0}, [], []),
+        ({"a": 10.0}, [], ["a"]),
         ({"a": 10.0, "b": 90.0}, ["b"], ["a"]),
-        ({"a": 10.0, "b": 90.0, "c": 50.0, "d": None}, ["b"], ["a"]),
-        ({c: float(n) for n, c in enumerate("abcdefgh")}, ["h", "g", "f"], ["a", "b", "c"]),
+        ({"a": 10.0, "b": 90.0, "c": 50.0, "d": None}, ["b"], ["a", "c"]),
+        # Eight areas all below the threshold: none is a strength, however many there are.
+        ({c: float(n) for n, c in enumerate("abcdefgh")}, [], ["a", "b", "c"]),
+        # Two areas at full marks: both strengths, neither a gap.
+        ({"x": 100.0, "y": 100.0}, ["x", "y"], []),
     ],
 )
-def test_strengths_and_gaps_never_share_an_area(scores, strengths, gaps):
+def test_strengths_and_gaps_are_read_against_the_stage_threshold(scores, strengths, gaps):
     high, low = strengths_and_gaps([row(code, score) for code, score in scores.items()])
     assert [a.code for a in high] == strengths
     assert [a.code for a in low] == gaps

@@ -40,10 +40,12 @@ def test_the_department_sees_its_own_numbers(client, personas, scored, who):
     assert "100.0%（3／3指標）" in page
     assert '<th scope="row">標準化</th> <td class="text-end">75.0</td>' in page
     assert "最も高い分野は標準化（75.0点）、最も低い分野はセキュリティ（25.0点）です。" in page
-    # The stage ladder and the lowest answers, lowest first.
+    # The stage ladder and the gaps: answers below their stage's threshold, lowest first;
+    # M-2 at 100 points is never one.
     assert "段階ごとの到達状況" in page
-    lowest = page[page.index('id="lowest-list"') :]
-    assert lowest.index("S-1") < lowest.index("M-1") < lowest.index("M-2")
+    gaps = page[page.index('id="gaps-list"') : page.index("</ol>", page.index('id="gaps-list"'))]
+    assert gaps.index("S-1") < gaps.index("M-1")
+    assert "M-2" not in gaps
     assert response.context["data"]["current"]["scores"] == [75.0, 25.0]
     assert response.context["data"]["target"] is None
 

@@ -191,7 +191,10 @@ def test_stages_are_gated_in_order():
     assert stage_attained({"d1": 80, "d2": 40, "dx": 100}, stages) == "d1"
     assert stage_attained({"d1": 50, "d2": 90, "dx": 90}, stages) == NOT_STARTED
     assert stage_attained({"d1": 60, "d2": 60, "dx": 60}, stages) == "dx"
-    assert stage_attained({"d1": 90, "d2": None, "dx": 90}, stages) == "d1"
+    # A stage with nothing applicable is passed through, not a wall.
+    assert stage_attained({"d1": 90, "d2": None, "dx": 90}, stages) == "dx"
+    assert stage_attained({"d1": None, "d2": 70, "dx": 10}, stages) == "d2"
+    assert stage_attained({"d1": None, "d2": None, "dx": None}, stages) == NOT_STARTED
 
 
 def test_unanswered_counts_as_zero_and_explanation_names_the_answers():

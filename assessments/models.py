@@ -77,6 +77,11 @@ class Round(models.Model):
     def __str__(self) -> str:
         return f"{self.municipality} {self.fiscal_year}年度"
 
+    @property
+    def is_provisional(self) -> bool:
+        """Results of an open round are provisional: answers may still change (暫定)."""
+        return self.status == RoundStatus.OPEN
+
 
 class Assignment(models.Model):
     """An indicator a department answers in a round; one department per indicator owns it."""

@@ -1,11 +1,15 @@
 """The municipality dashboard of a round, read from its stored snapshots (results.snapshots).
 
-`dashboard_for(round)` makes six queries whatever the size of the round or
+`dashboard_for(round)` makes seven queries whatever the size of the round or
 the number of rounds and peers: the round's snapshots (municipality and
 departments), the earlier rounds' municipality snapshots (results.trend),
 the same-kind peers' snapshots (results.benchmarks), the edition's stages,
-its areas, and the questions of the indicators named as gaps; plus three
-when an earlier round is on another edition (the lineage, results.trend).
+its areas, the questions of the indicators named as strengths or gaps, and
+the departments' questionnaire statuses; plus two when an earlier round is on
+another edition (the lineage, results.trend).
+
+Strengths and gaps, of areas and of indicators, are read against the stage
+thresholds (results.highlights); results of an open round are marked 暫定.
 Everything else is pure helpers over the stored cards, so the page never
 scores answers again.
 
@@ -28,7 +32,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from assessments.models import Round
+from assessments.models import Questionnaire, QuestionnaireStatus, Round
 from dxportal.localized import localized_text
 from frameworks.models import Indicator, PolicyArea, Stage
 from municipalities.models import Department
@@ -85,6 +89,8 @@ class DepartmentRow:
     name: str
     scores: list[float | None]  # in the order of Dashboard.areas; None: nothing assigned/scored
     department_id: int | None = None
+    status: str = ""  # the questionnaire's status label (回答中, 提出済み…)
+    completeness: float = 0.0  # the department's answer rate, 0–100
 
 
 @dataclass(frozen=True)
@@ -104,6 +110,7 @@ class Dashboard:
     peer_overall: float | None = None  # None: hidden below K_ANONYMITY
     target_overall: float | None = None  # None: no target level set
     trend: Trend | None = None
+    provisional: bool = False  # the round is still open (Round.is_provisional)
 
     @property
     def summary(self) -> str:
@@ -155,6 +162,7 @@ class DepartmentResults:
     completeness: float
     areas: list[AreaRow]
     gaps: list[ScoredIndicator]  # the department's answers below their stage's threshold
+    provisional: bool = False  # the round is still open (Round.is_provisional)
 
     @property
     def unanswered(self) -> int:
@@ -353,6 +361,12 @@ def dashboard_for(round_: Round) -> Dashboard | None:
         peer_medians={code: stat.median for code, stat in peers.areas.items()},
     )
     strengths, gaps = strengths_and_gaps(rows)
+    statuses = {
+        department_id: QuestionnaireStatus(status).label
+        for department_id, status in Questionnaire.objects.filter(round=round_).values_list(
+            "department_id", "status"
+        )
+    }
     stage_names = {stage.code: localized_text(stage, "name") for stage in stages}
     return Dashboard(
         overall=municipality.overall_score,
@@ -370,10 +384,13 @@ def dashboard_for(round_: Round) -> Dashboard | None:
                 name=s.department.name,
                 scores=[s.read.area_scores().get(row.code) for row in rows],
                 department_id=s.department_id,
+                status=statuses.get(s.department_id, ""),
+                completeness=s.completeness,
             )
             for s in snapshots
             if s.department_id is not None
         ],
+        provisional=round_.is_provisional,
         peer_label=peers.label,
         peer_overall=peers.overall.median,
         target_overall=card.targets.overall,
@@ -404,4 +421,5 @@ def department_results_for(round_: Round, department: Department) -> DepartmentR
         completeness=snapshot.completeness,
         areas=_area_rows(card, areas, stages, questions, highlighted),
         gaps=_noted(gaps, questions),
+        provisional=round_.is_provisional,
     )

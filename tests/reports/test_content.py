@@ -131,7 +131,7 @@ def test_a_round_without_results_still_makes_a_report(personas):
 # Whatever the number of indicators, areas, answers and departments: the round, then the
 # selectors' own fixed counts (results.dashboard, results.benchmarks, plans.selectors) and
 # reports.content's score card and answers.
-MUNICIPALITY_QUERIES = 18
+MUNICIPALITY_QUERIES = 19
 DEPARTMENT_QUERIES = 11
 
 

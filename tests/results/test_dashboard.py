@@ -5,6 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from assessments.models import Round, RoundStatus
 from results.dashboard import AreaRow, StageStep, strengths_and_gaps
 from results.models import ScoreSnapshot, SnapshotTrigger
 from results.snapshots import snapshots_refresh
@@ -65,8 +66,8 @@ def test_numbers_on_the_page_match_the_snapshot(client, personas, scored, who):
         },
     )
     assert (
-        f'<th scope="row"><a href="{department}">DX推進課</a></th> <td class="text-end">75.0</td>'
-        in page
+        f'<th scope="row"><a href="{department}">DX推進課</a></th> <td>回答中</td>'
+        ' <td class="text-end">100.0%</td> <td class="text-end">75.0</td>' in page
     )
     data = response.context["data"]
     assert data["areas"] == ["標準化", "セキュリティ"]
@@ -216,11 +217,11 @@ def test_scripts_are_self_hosted_and_carry_the_nonce(client, personas, scored):
     assert " style=" not in page
 
 
-# Session, user, memberships, round, then the dashboard's six (the round's snapshots,
+# Session, user, memberships, round, then the dashboard's seven (the round's snapshots,
 # stages, areas, the gap indicators' questions, the earlier rounds' municipality snapshots,
-# the same-kind peers), then the session's save (savepoint, update, release).
+# the same-kind peers, the departments' questionnaire statuses), then the session's save (savepoint, update, release).
 # The action plan section adds one (plans.selectors.action_plan_for: the items).
-DASHBOARD_QUERIES = 14
+DASHBOARD_QUERIES = 15
 
 
 @pytest.mark.parametrize(("departments", "peer_count"), [(0, 0), (5, 6)])
@@ -283,3 +284,17 @@ def test_strengths_and_gaps_are_read_against_the_stage_threshold(scores, strengt
     high, low = strengths_and_gaps([row(code, score) for code, score in scores.items()])
     assert [a.code for a in high] == strengths
     assert [a.code for a in low] == gaps
+
+
+def test_results_of_an_open_round_are_marked_provisional_with_the_answer_rate(
+    client, personas, scored
+):
+    from tests.results.test_department_view import department_url
+
+    client.force_login(personas.coordinator_a)
+    pages = [url(scored), department_url(scored, personas.department_a)]
+    for page in pages:
+        assert "暫定（回答期間中）：回答率 100.0%" in text(client.get(page))
+    Round.objects.filter(pk=scored.pk).update(status=RoundStatus.CLOSED)
+    for page in pages:
+        assert "暫定" not in text(client.get(page))

@@ -3,7 +3,9 @@
 Pure: no database. Full-width digits and signs are accepted and normalised
 (NFKC), so 「７５％」 and "75" mean the same. Every problem is reported per
 field in words for the person who typed it, and nothing is saved while any
-field has a problem.
+field has a problem. Free text (a text answer, a reason, a comment) is kept as
+typed, trimmed, and refused beyond dxportal.text_limits.COMMENT_MAX: the
+answering page and the Excel import share that limit through this parser.
 """
 
 import unicodedata
@@ -12,6 +14,8 @@ from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
 from django.utils.translation import gettext as _
+
+from dxportal.text_limits import COMMENT_MAX, URL_MAX, text_length, too_long_message
 
 YES_WORDS = {"yes", "y", "true", "on", "1", "はい", "有", "あり", "○", "o"}
 NO_WORDS = {"no", "n", "false", "off", "0", "いいえ", "無", "なし", "×", "x"}
@@ -110,11 +114,21 @@ def _count(text: str) -> Decimal | None:
     return value
 
 
+def _free_text(raw: object) -> str:
+    """What a person wrote, trimmed; refused beyond COMMENT_MAX characters."""
+    text = str(raw or "").strip()
+    if (length := text_length(text)) > COMMENT_MAX:
+        raise ValueError(too_long_message(limit=COMMENT_MAX, length=length))
+    return text
+
+
 def _url(text: str) -> str:
     if text == "":
         return ""
+    if len(text) > URL_MAX:
+        raise ValueError(too_long_message(limit=URL_MAX, length=len(text)))
     parts = urlsplit(text)
-    if parts.scheme not in {"http", "https"} or not parts.netloc or len(text) > 500:
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
         raise ValueError(_("http:// または https:// で始まるURLを入力してください。"))
     return text
 
@@ -127,9 +141,10 @@ def parse_answer(spec: IndicatorSpec, raw: dict[str, object]) -> Parsed:
     errors: dict[str, str] = {}
     values: dict[str, object] = {}
 
-    def take(name: str, convert) -> None:
+    def take(name: str, convert, *, normalised: bool = True) -> None:
+        value = raw.get(name)
         try:
-            values[name] = convert(normalise(raw.get(name)))
+            values[name] = convert(normalise(value) if normalised else value)
         except ValueError as problem:
             errors[name] = str(problem)
 
@@ -150,18 +165,18 @@ def parse_answer(spec: IndicatorSpec, raw: dict[str, object]) -> Parsed:
         else:
             values["choice_code"] = code
     elif kind == "text":
-        values["text"] = str(raw.get("text") or "").strip()
+        take("text", _free_text, normalised=False)
 
     try:
         not_applicable = _yes_no(normalise(raw.get("not_applicable"))) or False
     except ValueError as problem:
         errors["not_applicable"] = str(problem)
         not_applicable = False
-    reason = str(raw.get("not_applicable_reason") or "").strip()
-    if not_applicable and not reason:
-        errors["not_applicable_reason"] = _("「該当しない」とする理由を入力してください。")
     values["not_applicable"] = not_applicable
-    values["not_applicable_reason"] = reason if not_applicable else ""
-    values["comment"] = str(raw.get("comment") or "").strip()
+    if not_applicable:
+        take("not_applicable_reason", _free_text, normalised=False)
+        if not values.get("not_applicable_reason") and "not_applicable_reason" not in errors:
+            errors["not_applicable_reason"] = _("「該当しない」とする理由を入力してください。")
+    take("comment", _free_text, normalised=False)
     take("evidence_url", _url)
     return Parsed(AnswerValues(**values), errors)

@@ -5,7 +5,9 @@ meantime the save is refused as a conflict that carries the other person's
 values, unless it is a retry of exactly what is already stored (idempotent).
 The questionnaire row is locked for the short write, so concurrent saves of
 one questionnaire are serialised on PostgreSQL as on SQLite, and a save can
-never slip in after the questionnaire was submitted.
+never slip in after the questionnaire was submitted. The model's text limits
+are checked before anything is written, and the audit event quotes long
+values only in part (the history keeps them whole).
 """
 
 from dataclasses import dataclass, fields
@@ -20,6 +22,11 @@ from audit.recording import record
 
 # Answer fields set from AnswerValues, in display order.
 VALUE_FIELDS = [f.name for f in fields(AnswerValues)]
+# What people write freely; the model limits their length (dxportal.text_limits).
+FREE_TEXT_FIELDS = ("text", "not_applicable_reason", "comment")
+# The audit event of a change quotes a long value only this far: the whole text is in the
+# answer's history (AnswerChange of the event's version), and the audit log stays small.
+AUDIT_QUOTE_CHARS = 200
 
 
 class QuestionnaireLocked(Exception):
@@ -53,6 +60,14 @@ def _plain(value) -> object:
     if value is None or isinstance(value, bool | int | str):
         return value
     return str(value)
+
+
+def _quoted(value: object) -> object:
+    """A history value as the audit event keeps it: long text cut, with its full length."""
+    if isinstance(value, str) and len(value) > AUDIT_QUOTE_CHARS:
+        # Stored data, not page text: the same words whatever the language of the request.
+        return f"{value[:AUDIT_QUOTE_CHARS]}…（全{len(value):,}文字）"
+    return value
 
 
 @transaction.atomic
@@ -98,6 +113,10 @@ def answer_save(
         if name != "choice_code":
             setattr(answer, name, getattr(values, name))
     answer.choice = indicator.choices.get(code=values.choice_code) if values.choice_code else None
+    # Whoever parsed the values, the model's limits hold: nothing is written past them.
+    answer.clean_fields(
+        exclude=[f.name for f in Answer._meta.fields if f.name not in FREE_TEXT_FIELDS]
+    )
     answer.version += 1
     answer.updated_by = user
     answer.save()
@@ -109,6 +128,10 @@ def answer_save(
         user=user,
         municipality=locked.round.municipality_id,
         target=f"questionnaire {locked.pk} {indicator.code}",
-        detail={"via": via, "changes": changes},
+        detail={
+            "via": via,
+            "version": answer.version,
+            "changes": {name: [_quoted(old), _quoted(new)] for name, (old, new) in changes.items()},
+        },
     )
     return SaveResult(answer=answer, saved=True)

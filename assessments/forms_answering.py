@@ -18,6 +18,7 @@ from assessments.answer_values import AnswerValues, IndicatorSpec, parse_answer
 from assessments.answering import answer_values_of
 from assessments.models import Answer
 from dxportal.localized import localized_text
+from dxportal.text_limits import COMMENT_MAX, URL_MAX
 from frameworks.models import AnswerType
 
 RAW_FIELDS = [f.name for f in fields(AnswerValues)]
@@ -95,6 +96,10 @@ class Option:
 
 class AnswerForm:
     """One indicator's form: shown from the stored answer, or bound to posted data."""
+
+    # The browser's maxlength; parse_answer refuses the same lengths on the server.
+    text_max = COMMENT_MAX
+    url_max = URL_MAX
 
     def __init__(self, indicator, *, answer: Answer | None = None, data=None):
         self.indicator = indicator

@@ -11,8 +11,10 @@ from django import forms
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from assessments.models import Survey
 from assessments.reconciliation import IndicatorReconciliation
 from dxportal.japanese_calendar import fiscal_year_label, fiscal_year_of
+from dxportal.text_limits import COMMENT_MAX, LimitedCharField
 from frameworks.models import Edition, EditionStatus
 from municipalities.models import Department, Municipality, MunicipalityKind
 
@@ -115,17 +117,18 @@ class ReviewForm(forms.Form):
         choices=[("approve", _("承認")), ("return", _("差戻し")), ("reopen", _("再開"))],
         widget=forms.HiddenInput,
     )
-    comment = forms.CharField(
+    comment = LimitedCharField(
         label=_("コメント"),
         required=False,
-        max_length=2000,
+        max_length=COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("差戻しのときは必須です。回答者に表示されます。"),
     )
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("action") == "return" and not cleaned.get("comment", "").strip():
+        # A comment refused already (too long) is there, just not acceptable.
+        if cleaned.get("action") == "return" and not cleaned.get("comment", "-").strip():
             self.add_error("comment", _("差戻しの理由を入力してください。"))
         return cleaned
 
@@ -136,10 +139,10 @@ class ConsolidationForm(forms.Form):
     answer = forms.TypedChoiceField(
         label=_("団体としての回答"), coerce=int, widget=forms.RadioSelect
     )
-    note = forms.CharField(
+    note = LimitedCharField(
         label=_("判断の理由"),
         required=False,
-        max_length=2000,
+        max_length=COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("主担当以外の部署の回答を選ぶときは必須です。"),
     )
@@ -162,7 +165,7 @@ class ConsolidationForm(forms.Form):
             return cleaned
         row = next(r for r in self.item.answered_rows if r.answer.pk == answer_id)
         cleaned["chosen"] = row
-        if not row.is_owner and not cleaned.get("note", "").strip():
+        if not row.is_owner and not cleaned.get("note", "-").strip():
             self.add_error(
                 "note", _("主担当以外の部署の回答を選ぶときは、理由を入力してください。")
             )
@@ -170,10 +173,14 @@ class ConsolidationForm(forms.Form):
 
 
 CODE_SEPARATORS = re.compile(r"[\s,、，]+")
+# Room for every municipality and prefecture of Japan (1,788), each code with a CR LF.
+CODES_MAX = 2_000 * 8
 
 
 class SurveyForm(_RoundFields):
-    name = forms.CharField(label=_("調査の名称"), max_length=120)
+    name = forms.CharField(
+        label=_("調査の名称"), max_length=Survey._meta.get_field("name").max_length
+    )
     prefecture = forms.ModelChoiceField(
         label=_("都道府県で選ぶ"),
         queryset=Municipality.objects.none(),
@@ -188,9 +195,10 @@ class SurveyForm(_RoundFields):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("都道府県と区分の両方を選ぶと、両方に当てはまる団体が対象です。"),
     )
-    codes = forms.CharField(
+    codes = LimitedCharField(
         label=_("団体コードで選ぶ"),
         required=False,
+        max_length=CODES_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "6桁の団体コードを改行・空白・カンマで区切って貼り付けます。"

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dxportal.text_limits import COMMENT_MAX, URL_MAX, LimitedTextField
 from frameworks.models import Choice, Edition, Indicator
 from municipalities.models import Department, Municipality
 
@@ -137,7 +138,9 @@ class Questionnaire(models.Model):
         choices=QuestionnaireStatus.choices,
         default=QuestionnaireStatus.IN_PROGRESS,
     )
-    review_comment = models.TextField(_("DX推進担当からのコメント"), blank=True)
+    review_comment = LimitedTextField(
+        _("DX推進担当からのコメント"), blank=True, max_length=COMMENT_MAX
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -172,7 +175,7 @@ class QuestionnaireEvent(models.Model):
     )
     kind = models.CharField(max_length=12, choices=QuestionnaireEventKind.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    comment = models.TextField(blank=True)
+    comment = LimitedTextField(blank=True, max_length=COMMENT_MAX)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -213,11 +216,13 @@ class Answer(models.Model):
     choice = models.ForeignKey(
         Choice, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    text = models.TextField(_("記述"), blank=True)
+    text = LimitedTextField(_("記述"), blank=True, max_length=COMMENT_MAX)
     not_applicable = models.BooleanField(_("該当しない"), default=False)
-    not_applicable_reason = models.TextField(_("該当しない理由"), blank=True)
-    comment = models.TextField(_("コメント"), blank=True)
-    evidence_url = models.URLField(_("根拠資料のURL"), blank=True, max_length=500)
+    not_applicable_reason = LimitedTextField(
+        _("該当しない理由"), blank=True, max_length=COMMENT_MAX
+    )
+    comment = LimitedTextField(_("コメント"), blank=True, max_length=COMMENT_MAX)
+    evidence_url = models.URLField(_("根拠資料のURL"), blank=True, max_length=URL_MAX)
     version = models.PositiveIntegerField(default=0)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
@@ -294,7 +299,7 @@ class Consolidation(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="consolidations")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
     answer = models.ForeignKey(Answer, on_delete=models.PROTECT, related_name="+")
-    note = models.TextField(_("判断の理由"), blank=True)
+    note = LimitedTextField(_("判断の理由"), blank=True, max_length=COMMENT_MAX)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -13,10 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from frameworks.models import (
     AnswerType,
+    Choice,
     Edition,
     Indicator,
     LineageRelation,
     PolicyArea,
+    RubricLevel,
 )
 from frameworks.services import ChoiceData, IndicatorData, LevelData
 from municipalities.models import DepartmentKind, MunicipalityKind
@@ -232,19 +234,17 @@ class _RowForm(forms.Form):
 
 class LevelForm(_RowForm):
     level = forms.IntegerField(label=_("レベル"), min_value=0, max_value=20, required=False)
-    label = forms.CharField(label=_("見出し"), max_length=80, required=False)
-    description = forms.CharField(label=_("状態の説明"), widget=_textarea(2), required=False)
-    label_en = forms.CharField(label=_("見出し（英語）"), max_length=80, required=False)
-    description_en = forms.CharField(
-        label=_("状態の説明（英語）"), widget=_textarea(2), required=False
-    )
+    label = _field(RubricLevel, "label", required=False)
+    description = _field(RubricLevel, "description", widget=_textarea(2), required=False)
+    label_en = _field(RubricLevel, "label_en", required=False)
+    description_en = _field(RubricLevel, "description_en", widget=_textarea(2), required=False)
     required_when_used = ("level", "label", "description")
 
 
 class ChoiceForm(_RowForm):
-    code = forms.SlugField(label=_("コード"), max_length=40, required=False)
-    label = forms.CharField(label=_("選択肢"), max_length=120, required=False)
-    label_en = forms.CharField(label=_("選択肢（英語）"), max_length=120, required=False)
+    code = _field(Choice, "code", required=False)
+    label = _field(Choice, "label", required=False)
+    label_en = _field(Choice, "label_en", required=False)
     score = forms.IntegerField(label=_("得点"), min_value=0, max_value=100, required=False)
     required_when_used = ("code", "label", "score")
 

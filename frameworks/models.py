@@ -14,13 +14,15 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dxportal.text_limits import DESCRIPTION_MAX, SENTENCE_MAX, LimitedTextField
+
 
 class Framework(models.Model):
     code = models.SlugField(_("コード"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=120)
     name_en = models.CharField(_("名称（英語）"), max_length=120, blank=True)
-    description = models.TextField(_("説明"), blank=True)
-    description_en = models.TextField(_("説明（英語）"), blank=True)
+    description = LimitedTextField(_("説明"), blank=True, max_length=DESCRIPTION_MAX)
+    description_en = LimitedTextField(_("説明（英語）"), blank=True, max_length=DESCRIPTION_MAX)
 
     class Meta:
         ordering = ["code"]
@@ -51,7 +53,7 @@ class Edition(models.Model):
     status = models.CharField(
         _("状態"), max_length=12, choices=EditionStatus.choices, default=EditionStatus.DRAFT
     )
-    source = models.TextField(_("出典"), blank=True)
+    source = LimitedTextField(_("出典"), blank=True, max_length=SENTENCE_MAX)
     source_url = models.URLField(_("出典URL"), blank=True)
     predecessor = models.ForeignKey(
         "self",
@@ -91,8 +93,8 @@ class Stage(models.Model):
     order = models.PositiveSmallIntegerField(_("順序"))
     name = models.CharField(_("名称"), max_length=80)
     name_en = models.CharField(_("名称（英語）"), max_length=80, blank=True)
-    description = models.TextField(_("説明"), blank=True)
-    description_en = models.TextField(_("説明（英語）"), blank=True)
+    description = LimitedTextField(_("説明"), blank=True, max_length=DESCRIPTION_MAX)
+    description_en = LimitedTextField(_("説明（英語）"), blank=True, max_length=DESCRIPTION_MAX)
     threshold = models.PositiveSmallIntegerField(
         _("到達とみなす得点"),
         default=60,
@@ -121,9 +123,11 @@ class PolicyArea(models.Model):
     order = models.PositiveSmallIntegerField(_("順序"))
     name = models.CharField(_("名称"), max_length=80)
     name_en = models.CharField(_("名称（英語）"), max_length=80, blank=True)
-    description = models.TextField(_("説明"), blank=True, help_text=_("何を指し、なぜ重要か"))
-    description_en = models.TextField(_("説明（英語）"), blank=True)
-    source = models.TextField(_("出典"), blank=True)
+    description = LimitedTextField(
+        _("説明"), blank=True, help_text=_("何を指し、なぜ重要か"), max_length=DESCRIPTION_MAX
+    )
+    description_en = LimitedTextField(_("説明（英語）"), blank=True, max_length=DESCRIPTION_MAX)
+    source = LimitedTextField(_("出典"), blank=True, max_length=SENTENCE_MAX)
 
     class Meta:
         ordering = ["edition", "order"]
@@ -172,10 +176,10 @@ class Indicator(models.Model):
         _("指標コード"), max_length=20, help_text=_("版をまたいで変えない識別子")
     )
     order = models.PositiveSmallIntegerField(_("順序"))
-    question = models.TextField(_("設問"))
-    question_en = models.TextField(_("設問（英語）"), blank=True)
-    help_text = models.TextField(_("解説"), blank=True)
-    help_text_en = models.TextField(_("解説（英語）"), blank=True)
+    question = LimitedTextField(_("設問"), max_length=SENTENCE_MAX)
+    question_en = LimitedTextField(_("設問（英語）"), blank=True, max_length=SENTENCE_MAX)
+    help_text = LimitedTextField(_("解説"), blank=True, max_length=DESCRIPTION_MAX)
+    help_text_en = LimitedTextField(_("解説（英語）"), blank=True, max_length=DESCRIPTION_MAX)
     answer_type = models.CharField(_("回答形式"), max_length=12, choices=AnswerType.choices)
     weight = models.DecimalField(
         _("重み"),
@@ -199,7 +203,7 @@ class Indicator(models.Model):
     department_kinds = models.JSONField(
         _("回答する部署の種類"), default=list, blank=True, help_text=_("空欄はDX推進担当部署")
     )
-    source = models.TextField(_("出典"), blank=True)
+    source = LimitedTextField(_("出典"), blank=True, max_length=SENTENCE_MAX)
     source_url = models.URLField(_("出典URL"), blank=True)
 
     class Meta:
@@ -224,8 +228,10 @@ class RubricLevel(models.Model):
     level = models.PositiveSmallIntegerField(_("レベル"))
     label = models.CharField(_("見出し"), max_length=80)
     label_en = models.CharField(_("見出し（英語）"), max_length=80, blank=True)
-    description = models.TextField(_("状態の説明"))
-    description_en = models.TextField(_("状態の説明（英語）"), blank=True)
+    description = LimitedTextField(_("状態の説明"), max_length=DESCRIPTION_MAX)
+    description_en = LimitedTextField(
+        _("状態の説明（英語）"), blank=True, max_length=DESCRIPTION_MAX
+    )
 
     class Meta:
         ordering = ["indicator", "level"]

@@ -349,15 +349,19 @@ def _indicator_save(indicator: Indicator, data: IndicatorData) -> Indicator:
     # The scale is replaced as a whole: what the editor submitted is the rubric.
     indicator.levels.all().delete()
     indicator.choices.all().delete()
+    scale = []
     if data.answer_type == "maturity":
-        RubricLevel.objects.bulk_create(
-            RubricLevel(indicator=indicator, **vars(level)) for level in data.levels
-        )
+        scale = [RubricLevel(indicator=indicator, **vars(level)) for level in data.levels]
     if data.answer_type == "choice":
-        Choice.objects.bulk_create(
+        scale = [
             Choice(indicator=indicator, order=order, **vars(choice))
             for order, choice in enumerate(data.choices, start=1)
-        )
+        ]
+    # bulk_create skips the models' checks (the text limits among them): run them first.
+    for row in scale:
+        row.clean_fields(exclude=["indicator"])
+    if scale:
+        type(scale[0]).objects.bulk_create(scale)
     return indicator
 
 

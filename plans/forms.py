@@ -16,15 +16,16 @@ from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from dxportal.text_limits import COMMENT_MAX, DESCRIPTION_MAX, LimitedCharField
 from municipalities.models import Department, Municipality
 from plans.models import ActionItem, ActionStatus
 from plans.suggestions import Rubric
 
 
 class ActionItemForm(forms.Form):
-    title = forms.CharField(
+    title = LimitedCharField(
         label=_("次の一歩"),
-        max_length=2000,
+        max_length=DESCRIPTION_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("次のレベルの状態の説明を初期値にしています。自由に書き換えられます。"),
     )
@@ -39,8 +40,11 @@ class ActionItemForm(forms.Form):
         label=_("期限"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     status = forms.ChoiceField(label=_("状態"), choices=ActionStatus.choices)
-    note = forms.CharField(
-        label=_("メモ"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    note = LimitedCharField(
+        label=_("メモ"),
+        required=False,
+        max_length=COMMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(

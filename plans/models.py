@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Round
+from dxportal.text_limits import COMMENT_MAX, DESCRIPTION_MAX, LimitedTextField
 from frameworks.models import AnswerType, Indicator
 from municipalities.models import Department, Municipality
 
@@ -45,7 +46,7 @@ class ActionItem(models.Model):
     )
     # The code as it was in the round's edition: later editions may renumber it.
     indicator_code = models.CharField(_("指標コード"), max_length=20)
-    title = models.TextField(_("次の一歩"))
+    title = LimitedTextField(_("次の一歩"), max_length=DESCRIPTION_MAX)
     department = models.ForeignKey(
         Department,
         verbose_name=_("担当部署"),
@@ -57,7 +58,7 @@ class ActionItem(models.Model):
     status = models.CharField(
         _("状態"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED
     )
-    note = models.TextField(_("メモ"), blank=True)
+    note = LimitedTextField(_("メモ"), blank=True, max_length=COMMENT_MAX)
     # When it was set to 完了 or 中止 (empty while open).
     closed_at = models.DateTimeField(_("完了・中止の日時"), null=True, blank=True)
     created_by = models.ForeignKey(

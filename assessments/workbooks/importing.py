@@ -40,8 +40,6 @@ from audit.models import AuditAction
 from audit.recording import record
 from frameworks.models import Indicator
 
-MAX_TEXT_CHARS = 10_000
-
 
 @dataclass(frozen=True)
 class Problem:
@@ -225,15 +223,7 @@ def _preview_row(preview, row: RawRow, items, edition_codes, exported, seen) -> 
         )
         return
 
-    for key in editable:
-        value = row.cells.get(key)
-        if isinstance(value, str) and len(value) > MAX_TEXT_CHARS:
-            problem(
-                HEADER_OF[key],
-                _("%(limit)s文字以内で入力してください。") % {"limit": f"{MAX_TEXT_CHARS:,}"},
-                code,
-            )
-            return
+    # parse_answer refuses what the answering page refuses, over-long text included.
     parsed = parse_cells(item, row.cells, percent_format=row.percent_format)
     for name, message in parsed.errors.items():
         problem(FIELD_LABELS.get(name, name), message, code)

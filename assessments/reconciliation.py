@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from assessments.models import Answer, Assignment, Consolidation, Round
 from assessments.municipality_answers import counted_answer, owner_departments
 from dxportal.localized import localized_text
-from frameworks.models import AnswerType, Indicator, RubricLevel
+from frameworks.models import AnswerType, Indicator
+from frameworks.selectors import rubric_labels
 from municipalities.models import Department
 from results.scoring import IndicatorInput, answer_score
 
@@ -144,9 +145,7 @@ def reconciliation_for(
             questionnaire__round=round_, indicator_id__in=indicator_ids
         ).select_related("choice", "questionnaire")
     }
-    labels: dict[int, dict[int, str]] = {}
-    for level in RubricLevel.objects.filter(indicator_id__in=indicator_ids):
-        labels.setdefault(level.indicator_id, {})[level.level] = localized_text(level, "label")
+    labels = rubric_labels(indicator_id__in=indicator_ids)
     consolidations = {
         c.indicator_id: c
         for c in Consolidation.objects.filter(

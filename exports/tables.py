@@ -25,7 +25,8 @@ from assessments.models import Answer, Assignment, Consolidation, EvidenceFile, 
 from assessments.municipality_answers import municipality_answers, owner_departments
 from assessments.reconciliation import answer_summary
 from dxportal.localized import localized_text
-from frameworks.models import AnswerType, PolicyArea, RubricLevel, Stage
+from frameworks.models import AnswerType, PolicyArea, Stage
+from frameworks.selectors import rubric_labels
 from results.cards import StoredCard
 from results.models import ScoreSnapshot
 from results.scoring import NOT_STARTED
@@ -205,9 +206,7 @@ def round_export(round_: Round) -> RoundExport:
             "department_id",
         )
     )
-    labels: dict[int, dict[int, str]] = {}
-    for level in RubricLevel.objects.filter(indicator__edition_id=round_.edition_id):
-        labels.setdefault(level.indicator_id, {})[level.level] = localized_text(level, "label")
+    labels = rubric_labels(indicator__edition_id=round_.edition_id)
     answers = list(
         Answer.objects.filter(questionnaire__round=round_)
         .select_related("choice")

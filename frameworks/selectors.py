@@ -2,7 +2,8 @@
 
 from django.db.models import F, Prefetch, QuerySet
 
-from frameworks.models import Edition, EditionStatus, Indicator, PolicyArea
+from dxportal.localized import localized_text
+from frameworks.models import Edition, EditionStatus, Indicator, PolicyArea, RubricLevel
 
 
 def indicators_with_scale() -> QuerySet[Indicator]:
@@ -35,3 +36,16 @@ def public_editions() -> QuerySet[Edition]:
         # Newest source first; an edition without a date last on every database.
         .order_by("framework__code", F("published_on").desc(nulls_last=True), "-version")
     )
+
+
+def rubric_labels(**filters) -> dict[int, dict[int, str]]:
+    """indicator id → level → that level's label in the page's language (one query).
+
+    `filters` select the levels, e.g. indicator__edition_id=… or indicator_id__in=….
+    """
+    labels: dict[int, dict[int, str]] = {}
+    for level in RubricLevel.objects.filter(**filters).only(
+        "indicator_id", "level", "label", "label_en"
+    ):
+        labels.setdefault(level.indicator_id, {})[level.level] = localized_text(level, "label")
+    return labels

@@ -28,7 +28,7 @@ from assessments.models import Answer, Assignment, Consolidation, Round
 from assessments.municipality_answers import municipality_answers
 from assessments.reconciliation import answer_summary
 from dxportal.localized import localized_text
-from frameworks.models import RubricLevel
+from frameworks.selectors import rubric_labels
 from municipalities.models import Department
 from plans.selectors import PlanRow, Suggestion, action_plan_for, rubrics_for, suggestions_for
 from plans.suggestions import next_steps
@@ -262,11 +262,7 @@ def answers_by_area(
         answers=by_department,
         consolidated=chosen,
     )
-    labels: dict[int, dict[int, str]] = {}
-    for level in RubricLevel.objects.filter(indicator__edition_id=round_.edition_id).only(
-        "indicator_id", "level", "label", "label_en"
-    ):
-        labels.setdefault(level.indicator_id, {})[level.level] = localized_text(level, "label")
+    labels = rubric_labels(indicator__edition_id=round_.edition_id)
     department_names = {a.department_id: a.department.name for a in assignments}
     scores = card.indicator_scores() if card else {}
 

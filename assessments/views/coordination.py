@@ -54,6 +54,7 @@ from assessments.rounds import RoundError, round_open
 from assessments.selectors import round_for
 from dxportal.form_data import posted_or_none
 from frameworks.models import Indicator
+from frameworks.selectors import rubric_labels
 from municipalities.models import Municipality
 
 # --- scoping helpers ---------------------------------------------------------------
@@ -109,21 +110,25 @@ def _review_sections(questionnaire: Questionnaire) -> list[tuple[object, list[Re
             round_id=questionnaire.round_id, department_id=questionnaire.department_id
         )
         .select_related("indicator__area")
-        .prefetch_related("indicator__levels")
         .order_by("indicator__area__order", "indicator__order")
+    )
+    # In the page's language, as everywhere else (frameworks.selectors.rubric_labels).
+    labels = rubric_labels(
+        indicator__in=Assignment.objects.filter(
+            round_id=questionnaire.round_id, department_id=questionnaire.department_id
+        ).values("indicator_id")
     )
     answers = {a.indicator_id: a for a in questionnaire.answers.select_related("choice")}
     sections: dict[int, tuple[object, list[ReviewItem]]] = {}
     for assignment in assignments:
         indicator = assignment.indicator
-        labels = {level.level: level.label for level in indicator.levels.all()}
         answer = answers.get(indicator.pk)
         sections.setdefault(indicator.area_id, (indicator.area, []))[1].append(
             ReviewItem(
                 indicator=indicator,
                 is_owner=assignment.is_owner,
                 answer=answer,
-                summary=answer_summary(indicator, answer, labels),
+                summary=answer_summary(indicator, answer, labels.get(indicator.pk, {})),
             )
         )
     return list(sections.values())

@@ -233,3 +233,18 @@ def test_closed_round_allows_approving_but_not_handing_back(personas, submitted)
     questionnaire_approve(questionnaire=submitted, user=personas.coordinator_a)
     submitted.refresh_from_db()
     assert submitted.status == QuestionnaireStatus.APPROVED
+
+
+def test_review_page_prints_rubric_labels_in_the_pages_language(client, personas, submitted):
+    from frameworks.models import RubricLevel
+
+    levels = RubricLevel.objects.filter(
+        indicator__edition_id=submitted.round.edition_id, level=3, label="全庁で実施"
+    )
+    assert levels.count() > 0
+    levels.update(label_en="Organisation-wide")
+    client.force_login(personas.coordinator_a)
+    english = client.get(_url(submitted), HTTP_ACCEPT_LANGUAGE="en").text
+    assert "3：Organisation-wide" in english
+    assert "3：全庁で実施" not in english
+    assert "3：全庁で実施" in client.get(_url(submitted)).text

@@ -51,7 +51,7 @@ from exports.models import ExportItem, ExportJob, ItemStatus
 from frameworks.models import Stage
 from municipalities.models import Municipality
 from results.models import ScoreSnapshot
-from results.scoring import NOT_STARTED
+from results.stage_names import stage_label, stage_names
 
 logger = logging.getLogger(__name__)
 
@@ -197,10 +197,7 @@ def pdf_file_name(municipality: Municipality, round_: Round) -> str:
 
 
 def _stage_name(round_: Round, code: str) -> str:
-    if code == NOT_STARTED:
-        return _("未着手")
-    stage = Stage.objects.filter(edition_id=round_.edition_id, code=code).first()
-    return stage.name if stage else code
+    return stage_label(code, stage_names(Stage.objects.filter(edition_id=round_.edition_id)))
 
 
 def export_item_process(*, item_id: int, owner_id: int) -> None:

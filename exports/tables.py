@@ -19,7 +19,6 @@ from typing import Any
 
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from assessments.models import Answer, Assignment, Consolidation, EvidenceFile, Round
 from assessments.municipality_answers import municipality_answers, owner_departments
@@ -29,7 +28,7 @@ from frameworks.models import AnswerType, PolicyArea, Stage
 from frameworks.selectors import rubric_labels
 from results.cards import StoredCard
 from results.models import ScoreSnapshot
-from results.scoring import NOT_STARTED
+from results.stage_names import stage_label, stage_names
 
 
 @dataclass(frozen=True)
@@ -114,9 +113,7 @@ class RoundExport:
     cards: list[CardExport]  # the municipality's first, then the departments'
 
     def stage_name(self, code: str) -> str:
-        if code == NOT_STARTED:
-            return _("未着手")
-        return next((localized_text(s, "name") for s in self.stages if s.code == code), code)
+        return stage_label(code, stage_names(self.stages))
 
     def score_rows(self) -> list[ScoreRow]:
         """Every stored score: overall, per stage, per area, per area × stage; municipality first."""

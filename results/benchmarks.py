@@ -32,7 +32,7 @@ from frameworks.models import PolicyArea, Stage
 from municipalities.models import Municipality
 from results.cards import stored_area_scores
 from results.models import ScoreSnapshot
-from results.scoring import NOT_STARTED
+from results.stage_names import stage_label
 
 K_ANONYMITY = 5
 
@@ -264,10 +264,9 @@ def portfolio(municipalities: Sequence[Municipality]) -> Portfolio:
     for area in PolicyArea.objects.filter(edition_id__in=edition_ids).order_by("-edition_id"):
         area_names.setdefault(area.code, _localized_name(area))
         area_order.setdefault(area.code, (area.order, len(area_order)))
-    stage_names = {
-        (stage.edition_id, stage.code): _localized_name(stage)
-        for stage in Stage.objects.filter(edition_id__in=edition_ids)
-    }
+    names_by_edition: dict[int, dict[str, str]] = {}
+    for stage in Stage.objects.filter(edition_id__in=edition_ids):
+        names_by_edition.setdefault(stage.edition_id, {})[stage.code] = _localized_name(stage)
     codes = sorted(area_names, key=lambda code: area_order[code])
     rows = []
     for municipality in municipalities:
@@ -283,11 +282,7 @@ def portfolio(municipalities: Sequence[Municipality]) -> Portfolio:
                 municipality=municipality,
                 round=round_,
                 overall_score=snapshot.overall_score,
-                stage_label=(
-                    _("未着手")
-                    if stage == NOT_STARTED
-                    else stage_names.get((round_.edition_id, stage), stage)
-                ),
+                stage_label=stage_label(stage, names_by_edition.get(round_.edition_id, {})),
                 completeness=snapshot.completeness,
                 area_scores=[by_area.get(code) for code in codes],
             )

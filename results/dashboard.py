@@ -40,7 +40,8 @@ from results.benchmarks import same_kind_peers
 from results.cards import StoredCard
 from results.highlights import area_bar, split
 from results.models import ScoreSnapshot
-from results.scoring import NOT_STARTED, AreaResult, Contribution
+from results.scoring import AreaResult, Contribution
+from results.stage_names import stage_label, stage_names
 from results.trend import Trend, trend_for
 
 
@@ -247,10 +248,6 @@ def strengths_and_gaps(areas: list[AreaRow]) -> tuple[list[AreaRow], list[AreaRo
     return split(areas, score=lambda a: a.score, bar=lambda a: area_bar(a.ladder))
 
 
-def _stage_name(code: str, names: dict[str, str]) -> str:
-    return _("未着手") if code == NOT_STARTED else names.get(code, code)
-
-
 # --- the selectors -------------------------------------------------------------------------
 
 
@@ -306,7 +303,7 @@ def _area_rows(
 ) -> list[AreaRow]:
     """A row per area of the card, in catalogue order (areas with nothing assigned are left out)."""
     targets = card.targets.areas
-    stage_names = {stage.code: localized_text(stage, "name") for stage in stages}
+    names = stage_names(stages)
     rows = []
     for area in areas:
         data = card.area(area.code)
@@ -318,7 +315,7 @@ def _area_rows(
                 name=localized_text(area, "name"),
                 score=data.score,
                 previous=(previous or {}).get(area.code),
-                stage=_stage_name(data.stage_attained, stage_names),
+                stage=stage_label(data.stage_attained, names),
                 answered=data.answered,
                 total=data.total,
                 ladder=ladder(data, stages),
@@ -367,12 +364,12 @@ def dashboard_for(round_: Round) -> Dashboard | None:
             "department_id", "status"
         )
     }
-    stage_names = {stage.code: localized_text(stage, "name") for stage in stages}
+    names = stage_names(stages)
     return Dashboard(
         overall=municipality.overall_score,
         previous_overall=previous.overall if previous else None,
         previous_round=previous.round if previous else None,
-        stage=_stage_name(municipality.stage_attained, stage_names),
+        stage=stage_label(municipality.stage_attained, names),
         answered=card.answered,
         total=card.total,
         completeness=municipality.completeness,
@@ -411,11 +408,11 @@ def department_results_for(round_: Round, department: Department) -> DepartmentR
     _strengths, gaps = card.indicator_highlights(_thresholds(stages))
     highlighted = _highlights_by_area(card, stages)
     questions = _questions(round_.edition_id, _codes(highlighted) | {c.code for c in gaps})
-    stage_names = {stage.code: localized_text(stage, "name") for stage in stages}
+    names = stage_names(stages)
     return DepartmentResults(
         department=department,
         overall=snapshot.overall_score,
-        stage=_stage_name(snapshot.stage_attained, stage_names),
+        stage=stage_label(snapshot.stage_attained, names),
         answered=card.answered,
         total=card.total,
         completeness=snapshot.completeness,

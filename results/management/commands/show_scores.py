@@ -40,6 +40,7 @@ from municipalities.models import Municipality
 from results.models import ScoreSnapshot, SnapshotTrigger
 from results.scoring import NOT_STARTED
 from results.snapshots import round_identity
+from results.stage_names import stage_label, stage_names
 
 
 def _score(value: float | None) -> float | None:
@@ -122,9 +123,8 @@ def _number(value: float | None) -> str:
 
 
 def scores_table(document: dict[str, Any], stages: list[Stage], areas: list[PolicyArea]) -> str:
-    stage_names = {stage.code: localized_text(stage, "name") for stage in stages}
+    names = stage_names(stages)
     area_names = {area.code: localized_text(area, "name") for area in areas}
-    stage_names[NOT_STARTED] = "未着手"
     overall = document["overall"]
     round_ = document["round"]
     lines = [
@@ -132,17 +132,17 @@ def scores_table(document: dict[str, Any], stages: list[Stage], areas: list[Poli
         f" {round_['fiscal_year']}年度 ラウンド {round_['id']}"
         f" ・ {round_['edition']['title']}（版 {round_['edition']['version']}）",
         f"記録: {document['computed_at']}（{SnapshotTrigger(document['trigger']).label}）",
-        f"総合得点 {_number(overall['score'])} ・ 到達段階 {stage_names[overall['stage_attained']]}"
+        f"総合得点 {_number(overall['score'])} ・ 到達段階 {stage_label(overall['stage_attained'], names)}"
         f" ・ 回答率 {_number(overall['completeness'])}%（{overall['answered']}/{overall['total']}）",
         "",
     ]
-    rows = [["取組分野", "得点", "到達段階", "回答率", *(stage_names[s.code] for s in stages)]]
+    rows = [["取組分野", "得点", "到達段階", "回答率", *(names[s.code] for s in stages)]]
     for area in document["areas"]:
         rows.append(
             [
                 area_names[area["code"]],
                 _number(area["score"]),
-                stage_names[area["stage_attained"]],
+                stage_label(area["stage_attained"], names),
                 f"{_number(area['completeness'])}%",
                 *(_number(cell["score"]) for cell in area["stages"]),
             ]
@@ -151,7 +151,7 @@ def scores_table(document: dict[str, Any], stages: list[Stage], areas: list[Poli
         [
             "全分野",
             _number(overall["score"]),
-            stage_names[overall["stage_attained"]],
+            stage_label(overall["stage_attained"], names),
             f"{_number(overall['completeness'])}%",
             *(_number(stage["score"]) for stage in document["stages"]),
         ]

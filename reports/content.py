@@ -128,6 +128,10 @@ class MunicipalityReport:
     stage_svg: str = ""
     k_anonymity: int = K_ANONYMITY
 
+    @property
+    def answer_rate(self) -> float | None:
+        return self.dashboard.completeness if self.dashboard else None
+
 
 @dataclass(frozen=True)
 class DepartmentReport:
@@ -139,6 +143,10 @@ class DepartmentReport:
     appendix: list[AreaAnswers]
     scores: AreaScores
     stage_svg: str = ""
+
+    @property
+    def answer_rate(self) -> float | None:
+        return self.results.completeness if self.results else None
 
 
 # --- building blocks -------------------------------------------------------------------------

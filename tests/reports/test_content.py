@@ -163,3 +163,17 @@ def test_an_unanswered_indicator_is_neither_a_gap_nor_a_next_step_from_level_0(p
     html = municipality_report_html(round_)
     assert "未回答の指標が1件あります" in html
     assert "S-1：レベル0から" not in html
+
+
+def test_a_closed_rounds_report_is_not_provisional(personas):
+    from assessments.models import Round, RoundStatus
+
+    round_ = report_round(personas, indicators=3, areas=1)
+    assert "暫定" in municipality_report_html(round_)
+    Round.objects.filter(pk=round_.pk).update(status=RoundStatus.CLOSED)
+    round_.refresh_from_db()
+    for html in (
+        municipality_report_html(round_),
+        department_report_html(round_, personas.department_a),
+    ):
+        assert "暫定" not in html

@@ -104,3 +104,13 @@ def test_running_headers_and_page_numbers(rendered):
 @pytest.mark.parametrize("text", ["自治体DX", "〜（）「」、。・―ー：／％"])
 def test_japanese_punctuation_needs_no_other_font(text):
     assert {f.name for f in pdf_tools.fonts(snippet_pdf(text))} == {"BIZ-UDPGothic"}
+
+
+def test_an_open_rounds_report_is_marked_provisional_on_the_cover_and_every_page(rendered):
+    for pdf in (rendered.municipality_pdf, rendered.department_pdf):
+        page_texts = pdf_tools.text(pdf).split("\f")
+        pages = int(pdf_tools.info(pdf)["Pages"])
+        assert pages > 2
+        assert re.search(r"暫定（回答期間中）：回答率 \d+\.\d%", page_texts[0])
+        for number in range(2, pages + 1):
+            assert "【暫定・回答期間中】" in page_texts[number - 1]

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete
 
 
 class AccountsConfig(AppConfig):
@@ -6,4 +7,11 @@ class AccountsConfig(AppConfig):
     verbose_name = "アカウントと権限"
 
     def ready(self):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
         from accounts import checks  # noqa: F401  (registers the deploy check)
+        from accounts.two_factor import authenticator_removed
+
+        post_delete.connect(
+            authenticator_removed, sender=TOTPDevice, dispatch_uid="accounts_authenticator_removed"
+        )

@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Department, Municipality
@@ -84,6 +85,17 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def has_module_perms(self, app_label) -> bool:
         return self.is_staff or super().has_module_perms(app_label)
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django's hash covers the password only; session_epoch is added so that
+        # raising it signs the person out everywhere. Overriding the private
+        # method keeps Django's SECRET_KEY_FALLBACKS handling, which calls it too.
+        return salted_hmac(
+            "accounts.User.get_session_auth_hash",
+            f"{self.password}:{self.session_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class Membership(models.Model):

@@ -13,6 +13,7 @@ request; nothing here needs the device object outside the two-factor views.)
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -20,6 +21,9 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.access import requires_two_factor
+from accounts.models import User
+from audit.models import AuditAction
+from audit.recording import record
 
 
 def is_verified(request) -> bool:
@@ -72,3 +76,21 @@ class TwoFactorMiddleware:
             response["HX-Redirect"] = url
             return response
         return redirect(url)
+
+
+def authenticator_removed(sender, instance, **kwargs):
+    """post_delete of a TOTPDevice (registered in AccountsConfig.ready): a session
+    verified with a removed authenticator must not go on, so every session of its
+    owner ends at its next request (User.session_epoch is part of the session
+    hash). A signal because the removal happens in the admin, on django-otp's
+    model, through no code of ours. Unconfirmed keys (enrolment restarted) verified
+    nothing and are let go silently."""
+    if not instance.confirmed:
+        return
+    User.objects.filter(pk=instance.user_id).update(session_epoch=F("session_epoch") + 1)
+    # The actor is whoever removed it (the request's user); the owner goes in the detail.
+    record(
+        AuditAction.TWO_FACTOR_REMOVED,
+        target=instance.persistent_id,
+        detail={"owner": instance.user.email},
+    )

@@ -114,33 +114,65 @@ class VerifyView(View):
         )
 
 
+# The authenticator being enrolled in this session (its pk). The key is shown in
+# this session only: starting enrolment elsewhere replaces it.
+PENDING_DEVICE_SESSION_KEY = "accounts.two_factor.pending_device"
+
+
+def _start_enrolment(request) -> TOTPDevice:
+    """A new key for this session; keys shown in earlier attempts (other sessions,
+    other browsers) are void from now on, so one seen over someone's shoulder or in
+    a session left open cannot be enrolled later."""
+    TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
+    device = TOTPDevice.objects.create(user=request.user, confirmed=False, name="authenticator")
+    request.session[PENDING_DEVICE_SESSION_KEY] = device.pk
+    return device
+
+
+def _pending_device(request) -> TOTPDevice | None:
+    """The unconfirmed authenticator this session started, while it is still the current one."""
+    pk = request.session.get(PENDING_DEVICE_SESSION_KEY)
+    if pk is None:
+        return None
+    return TOTPDevice.objects.filter(pk=pk, user=request.user, confirmed=False).first()
+
+
 @method_decorator(login_required, name="dispatch")
 class EnrolView(View):
-    """Register an authenticator app: show its key, confirm with a code from it."""
+    """Register an authenticator app: show its key, confirm with a code from it.
+
+    Unconfirmed until a correct code proves the app holds the key. A reload
+    shows the same key; another session gets a new one (_start_enrolment).
+    """
 
     template_name = "accounts/two_factor_enrol.html"
-
-    def _pending_device(self):
-        # Unconfirmed until a correct code proves the app holds the key; reloading
-        # the page shows the same key.
-        device, _created = TOTPDevice.objects.get_or_create(
-            user=self.request.user, confirmed=False, defaults={"name": "authenticator"}
-        )
-        return device
 
     def get(self, request):
         if confirmed_device(request.user) is not None:
             return _keeping_next(request, "accounts:two_factor_verify")
-        return self._render(self._pending_device(), CodeForm())
+        device = _pending_device(request) or _start_enrolment(request)
+        return self._render(device, CodeForm())
 
     def post(self, request):
         if confirmed_device(request.user) is not None:
             return _keeping_next(request, "accounts:two_factor_verify")
-        device = self._pending_device()
+        device = _pending_device(request)
+        if device is None:
+            form = CodeForm(request.POST)
+            form.is_valid()  # add_error needs a cleaned form
+            form.add_error(
+                None,
+                _(
+                    "別の画面で登録がやり直されたため、前に表示したキーは使えなくなりました。"
+                    "下に表示した新しいキーを認証アプリに登録し、そのコードを入力してください。"
+                ),
+            )
+            return self._render(_start_enrolment(request), form, status=400)
         form = CodeForm(request.POST)
         if _code_accepted(request, device, form):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
+            del request.session[PENDING_DEVICE_SESSION_KEY]
             return _verified(request, device, AuditAction.TWO_FACTOR_ENROLLED)
         return self._render(device, form, status=400)
 

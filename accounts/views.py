@@ -1,11 +1,15 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponseRedirect
 from django.urls import reverse_lazy
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.forms import EmailAuthenticationForm, InvitationAwarePasswordResetForm
+from accounts.password_reset_throttling import reset_is_throttled, reset_target
+from audit.models import AuditAction
+from audit.recording import client_ip, record
 
 
 class LoginView(auth_views.LoginView):
@@ -35,7 +39,8 @@ class LogoutView(auth_views.LogoutView):
 # whether or not the address is known; the link's token is Django's
 # password-reset token, valid for PASSWORD_RESET_TIMEOUT and spent once the
 # password changes. A new password also ends the person's other sessions
-# (Django's session hash).
+# (Django's session hash). Requests are limited per address and per client
+# (accounts/password_reset_throttling.py), with the same answer when throttled.
 
 
 class _BadRequestOnInvalidForm:
@@ -54,6 +59,15 @@ class PasswordResetView(_BadRequestOnInvalidForm, auth_views.PasswordResetView):
     def extra_email_context(self):
         return {"valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)}
 
+    def form_valid(self, form):
+        target = reset_target(form.cleaned_data["email"])
+        if reset_is_throttled(email=target, ip_address=client_ip(self.request)):
+            record(AuditAction.PASSWORD_RESET_THROTTLED, request=self.request, target=target)
+            # The same "sent" page: the answer tells nothing about the address or the limit.
+            return HttpResponseRedirect(self.get_success_url())
+        record(AuditAction.PASSWORD_RESET_REQUESTED, request=self.request, target=target)
+        return super().form_valid(form)
+
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "accounts/password_reset_done.html"
@@ -62,6 +76,11 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(_BadRequestOnInvalidForm, auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        record(AuditAction.PASSWORD_SET, request=self.request, user=form.user)
+        return response
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

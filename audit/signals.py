@@ -1,7 +1,7 @@
-"""Sign-in events: success and failure from django.contrib.auth, lockouts from django-axes."""
+"""Sign-in events: success, failure and sign-out from django.contrib.auth, lockouts from django-axes."""
 
 from axes.signals import user_locked_out
-from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
 from audit.models import AuditAction
@@ -11,6 +11,14 @@ from audit.recording import record
 @receiver(user_logged_in, dispatch_uid="audit_login")
 def _logged_in(sender, request, user, **kwargs):
     record(AuditAction.LOGIN, request=request, user=user)
+
+
+@receiver(user_logged_out, dispatch_uid="audit_logout")
+def _logged_out(sender, request, user, **kwargs):
+    # Sent by logout() before it flushes the session, while the user is still known;
+    # `user` is None when the session was not signed in.
+    if user is not None:
+        record(AuditAction.LOGOUT, request=request, user=user)
 
 
 @receiver(user_login_failed, dispatch_uid="audit_login_failed")

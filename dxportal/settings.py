@@ -78,6 +78,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Right after authentication: ends a session older than SESSION_ABSOLUTE_SECONDS
+    # before anything else acts for its user.
+    "accounts.session_lifetime.AbsoluteSessionLifetimeMiddleware",
     # After authentication: sends a signed-in user whose roles need a second
     # factor to enrolment or verification until the session is verified.
     "accounts.two_factor.TwoFactorMiddleware",
@@ -160,12 +163,32 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Repetitions, common passwords dressed up with digits, the person's own address or name.
+    {"NAME": "accounts.password_validation.GuessablePasswordValidator"},
 ]
-# Login throttling (django-axes): lock a username+IP pair after 5 failures for 15 min.
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+# Login throttling (django-axes, accounts/login_throttling.py): failures are counted
+# per account from any address and per address for any account, each against its
+# own limit; either lock lasts 15 min. Offices share one NAT address, so the
+# address limit is the larger one.
+AXES_HANDLER = "accounts.login_throttling.LoginThrottleHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)  # per account
+AXES_IP_FAILURE_LIMIT = env_int("AXES_IP_FAILURE_LIMIT", 30, minimum=1)  # per address
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Reverse proxies in front of the portal that append to X-Forwarded-For (README:
+# deployment); 0 means none, and the client is REMOTE_ADDR. Throttling and the
+# audit log both take the address from here (accounts/client_address.py).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_address"
+
+# 「パスワードを忘れた方」: at most this many e-mails per address, and requests per
+# client address, within the window (accounts/password_reset_throttling.py).
+PASSWORD_RESET_LIMIT_PER_EMAIL = env_int("PASSWORD_RESET_LIMIT_PER_EMAIL", 3, minimum=1)
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 10, minimum=1)
+PASSWORD_RESET_LIMIT_WINDOW_SECONDS = env_int(
+    "PASSWORD_RESET_LIMIT_WINDOW_SECONDS", 3600, minimum=60
+)
 
 # TOTP two-factor for system admins, catalogue editors, coordinators and
 # consultants (accounts/access.py `requires_two_factor`). Only `make run`'s demo
@@ -177,8 +200,10 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
-# Sessions: idle time-out of 30 minutes (renewed on each request), ended with the browser.
+# Sessions: idle time-out of 30 minutes (renewed on each request), ended with the browser,
+# and ended in any case 12 hours after sign-in (accounts/session_lifetime.py).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -8,6 +8,7 @@ suite's force_login seam (tests/conftest.py).
 from urllib.parse import urlencode
 
 import pytest
+from django.contrib.auth import SESSION_KEY
 from django.core.checks import Tags, run_checks
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -198,3 +199,101 @@ def test_deploy_check_refuses_two_factor_off_in_production(settings):
     assert "accounts.E001" in errors
     settings.TWO_FACTOR_REQUIRED = True
     assert two_factor_required_in_production(None) == []
+
+
+# --- a key of one's own at enrolment -------------------------------------------------------
+
+
+def _enrolment_key(client) -> str:
+    return client.get(ENROL).context["secret"]
+
+
+def test_each_session_enrolling_sees_its_own_key(client, personas):
+    consultant = personas.consultant
+    other_session = client.__class__()
+    _password_sign_in(client, consultant)
+    _password_sign_in(other_session, consultant)
+    first = _enrolment_key(client)
+    second = _enrolment_key(other_session)
+    assert first != second
+    assert _enrolment_key(other_session) == second  # a reload keeps this session's key
+
+
+def test_a_key_shown_earlier_is_void_once_enrolment_starts_again(client, personas):
+    consultant = personas.consultant
+    other_session = client.__class__()
+    _password_sign_in(client, consultant)
+    _password_sign_in(other_session, consultant)
+    first = _enrolment_key(client)
+    _enrolment_key(other_session)
+
+    response = client.post(ENROL, {"code": code_for_secret(first)})
+    assert response.status_code == 400
+    assert "前に表示したキーは使えなくなりました" in response.content.decode()
+    assert response.context["secret"] != first  # a new key to register instead
+    assert not TOTPDevice.objects.filter(user=consultant, confirmed=True).exists()
+    assert DEVICE_ID_SESSION_KEY not in client.session
+
+
+def test_a_code_from_another_sessions_key_is_refused(client, personas):
+    consultant = personas.consultant
+    other_session = client.__class__()
+    _password_sign_in(client, consultant)
+    _password_sign_in(other_session, consultant)
+    _enrolment_key(client)
+    key_of_other_session = _enrolment_key(other_session)
+
+    response = client.post(ENROL, {"code": code_for_secret(key_of_other_session)})
+    assert response.status_code == 400
+    assert not TOTPDevice.objects.filter(user=consultant, confirmed=True).exists()
+    assert DEVICE_ID_SESSION_KEY not in client.session
+
+
+# --- removing an authenticator ends the sessions verified with it -------------------------
+
+
+def _overview(personas) -> str:
+    return reverse("municipalities:overview", kwargs={"code": personas.municipality_a.code})
+
+
+def _verified_coordinator(client, personas):
+    device = confirmed_device_for(personas.coordinator_a)
+    _password_sign_in(client, personas.coordinator_a)
+    assert _verify(client, next_code(device)).status_code == 302
+    assert client.get(_overview(personas)).status_code == 200
+    return device
+
+
+def test_removing_the_authenticator_signs_its_sessions_out(client, personas):
+    device = _verified_coordinator(client, personas)
+    device.delete()
+    response = client.get(_overview(personas))
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN)
+    assert SESSION_KEY not in client.session
+
+
+def test_an_admin_removing_someones_authenticator_stays_signed_in(client, personas):
+    device = _verified_coordinator(client, personas)
+    admin_client = client.__class__()
+    admin_client.force_login(personas.admin)
+    delete = reverse("admin:otp_totp_totpdevice_delete", args=[device.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 302
+    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+
+    assert admin_client.get(reverse("admin:index")).status_code == 200
+    assert client.get(_overview(personas))["Location"].startswith(LOGIN)
+    event = AuditEvent.objects.get(action=AuditAction.TWO_FACTOR_REMOVED)
+    assert event.actor == personas.admin
+    assert event.detail == {"owner": personas.coordinator_a.email}
+
+
+def test_restarting_enrolment_ends_no_session(client, personas):
+    consultant = personas.consultant
+    _password_sign_in(client, consultant)
+    _enrolment_key(client)
+    other_session = client.__class__()
+    _password_sign_in(other_session, consultant)
+    _enrolment_key(other_session)  # removes the first session's unconfirmed key
+    assert client.get(ENROL).status_code == 200  # still signed in
+    assert not AuditEvent.objects.filter(action=AuditAction.TWO_FACTOR_REMOVED).exists()

@@ -13,10 +13,10 @@ values only in part (the history keeps them whole).
 from dataclasses import dataclass, fields
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from assessments.answer_values import AnswerValues
-from assessments.models import Answer, AnswerChange, Questionnaire, RoundStatus
+from assessments.locking import questionnaire_for_update
+from assessments.models import Answer, AnswerChange, Questionnaire
 from audit.models import AuditAction
 from audit.recording import record
 
@@ -27,18 +27,6 @@ FREE_TEXT_FIELDS = ("text", "not_applicable_reason", "comment")
 # The audit event of a change quotes a long value only this far: the whole text is in the
 # answer's history (AnswerChange of the event's version), and the audit log stays small.
 AUDIT_QUOTE_CHARS = 200
-
-
-class QuestionnaireLocked(Exception):
-    """Answers may not change: submitted/approved, or the round is closed."""
-
-    def __init__(self, message: str | None = None):
-        super().__init__(
-            message
-            or _(
-                "この調査票は提出済みのため変更できません。変更が必要な場合はDX推進担当に再開を依頼してください。"
-            )
-        )
 
 
 @dataclass(frozen=True)
@@ -80,15 +68,7 @@ def answer_save(
     user,
     via: str = "web",
 ) -> SaveResult:
-    locked = (
-        Questionnaire.objects.select_for_update(of=("self",))
-        .select_related("round")
-        .get(pk=questionnaire.pk)
-    )
-    if locked.is_locked:
-        raise QuestionnaireLocked
-    if locked.round.status != RoundStatus.OPEN:
-        raise QuestionnaireLocked(_("この評価ラウンドは締め切られたため、回答は変更できません。"))
+    locked = questionnaire_for_update(questionnaire.pk)
     answer = (
         Answer.objects.select_for_update(of=("self",))
         .select_related("choice")

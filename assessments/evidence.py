@@ -18,9 +18,8 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from assessments.answering import QuestionnaireLocked
+from assessments.locking import questionnaire_for_update
 from assessments.models import Answer, EvidenceFile, Questionnaire
-from assessments.my_work import is_editable
 from audit.models import AuditAction
 from audit.recording import record
 
@@ -187,13 +186,7 @@ def evidence_upload(
     """
     safe_name, kind = check_upload(upload, name)
     # The same row lock as answer_save: no upload slips in after submission.
-    locked = (
-        Questionnaire.objects.select_for_update().select_related("round").get(pk=questionnaire.pk)
-    )
-    if locked.is_locked:
-        raise QuestionnaireLocked
-    if not is_editable(locked):
-        raise EvidenceError(_("この評価は締め切られているため、ファイルを添付できません。"))
+    locked = questionnaire_for_update(questionnaire.pk)
     answer, _created = Answer.objects.get_or_create(
         questionnaire=locked, indicator=indicator, defaults={"version": 0}
     )
@@ -227,15 +220,7 @@ def evidence_upload(
 
 @transaction.atomic
 def evidence_delete(*, evidence: EvidenceFile, user) -> None:
-    locked = (
-        Questionnaire.objects.select_for_update()
-        .select_related("round", "department")
-        .get(pk=evidence.answer.questionnaire_id)
-    )
-    if locked.is_locked:
-        raise QuestionnaireLocked
-    if not is_editable(locked):
-        raise EvidenceError(_("この評価は締め切られているため、ファイルを削除できません。"))
+    locked = questionnaire_for_update(evidence.answer.questionnaire_id, "department")
     name, storage = evidence.file.name, evidence.file.storage
     evidence.delete()
     record(

@@ -38,11 +38,6 @@ def questionnaire_overdue(questionnaire: Questionnaire, today: datetime.date) ->
     )
 
 
-def is_editable(questionnaire: Questionnaire) -> bool:
-    """Answers may change: not submitted or approved, and the round is still open."""
-    return not questionnaire.is_locked and questionnaire.round.status == RoundStatus.OPEN
-
-
 # --- the list of one's questionnaires ---------------------------------------------------
 
 

@@ -14,13 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import Capability, access_for
+from assessments.locking import QuestionnaireLocked, questionnaire_for_update
 from assessments.models import (
     Questionnaire,
     QuestionnaireEvent,
     QuestionnaireEventKind,
     QuestionnaireStatus,
 )
-from assessments.my_work import is_editable, load_sheet
+from assessments.my_work import load_sheet
 from audit.models import AuditAction
 from audit.recording import record
 from results.models import SnapshotTrigger
@@ -38,19 +39,14 @@ class SubmitError(Exception):
 @transaction.atomic
 def questionnaire_submit(*, questionnaire: Questionnaire, user) -> Questionnaire:
     # The row lock serialises this with answer_save, so no answer slips in after the check.
-    locked = (
-        Questionnaire.objects.select_for_update()
-        .select_related("round__municipality", "department")
-        .get(pk=questionnaire.pk)
-    )
     if not access_for(user).can(
-        Capability.ANSWER_FOR_DEPARTMENT, locked.round.municipality, locked.department
+        Capability.ANSWER_FOR_DEPARTMENT, questionnaire.round.municipality, questionnaire.department
     ):
         raise PermissionDenied
-    if locked.is_locked:
-        raise SubmitError(_("この調査票はすでに提出されています。"))
-    if not is_editable(locked):
-        raise SubmitError(_("この評価は締め切られているため、提出できません。"))
+    try:
+        locked = questionnaire_for_update(questionnaire.pk, "round__municipality", "department")
+    except QuestionnaireLocked as locked_out:
+        raise SubmitError(str(locked_out)) from None
     missing = load_sheet(locked).unanswered_required
     if missing:
         raise SubmitError(

@@ -27,7 +27,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import Capability, access_for
-from assessments.answering import QuestionnaireLocked, answer_save
+from assessments.answering import answer_save
 from assessments.evidence import (
     MAX_SIZE_LABEL,
     EvidenceError,
@@ -37,6 +37,7 @@ from assessments.evidence import (
     evidence_upload,
 )
 from assessments.forms_answering import AnswerForm, Conflict, describe, field_label
+from assessments.locking import QuestionnaireLocked, is_editable, lock_reason
 from assessments.models import (
     Answer,
     AnswerChange,
@@ -45,11 +46,9 @@ from assessments.models import (
     QuestionnaireEvent,
     QuestionnaireEventKind,
     QuestionnaireStatus,
-    RoundStatus,
 )
 from assessments.my_work import (
     assigned_indicators,
-    is_editable,
     load_sheet,
     my_questionnaires,
     questionnaire_overdue,
@@ -72,14 +71,9 @@ def _may_answer(request, questionnaire) -> bool:
 
 def _read_only_reason(request, questionnaire) -> str:
     """Why the answers cannot be changed here, or "" when they can."""
-    if questionnaire.status == QuestionnaireStatus.APPROVED:
-        return _("この調査票は承認済みのため変更できません。")
-    if questionnaire.is_locked:
-        return _(
-            "この調査票は提出済みのため変更できません。変更が必要な場合はDX推進担当に再開を依頼してください。"
-        )
-    if questionnaire.round.status != RoundStatus.OPEN:
-        return _("この評価は締め切られているため、回答は変更できません。")
+    reason = lock_reason(questionnaire)
+    if reason:
+        return reason
     if not _may_answer(request, questionnaire):
         return _("閲覧のみできます。回答するのは担当部署の職員です。")
     return ""
@@ -151,6 +145,7 @@ def _overview_context(request, questionnaire, sheet):
         "read_only_reason": _read_only_reason(request, questionnaire),
         "may_answer": may_answer,
         "may_submit": may_answer and is_editable(questionnaire),
+        "lock_reason": lock_reason(questionnaire),
     }
 
 

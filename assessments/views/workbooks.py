@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessments.answering import QuestionnaireLocked
-from assessments.models import Questionnaire, RoundStatus
+from assessments.locking import QuestionnaireLocked, lock_reason
+from assessments.models import Questionnaire
 from assessments.selectors import questionnaire_for
 from assessments.workbooks.importing import Preview, RowChange, import_apply, import_preview
 from assessments.workbooks.reading import MAX_FILE_BYTES, WorkbookRejected, workbook_open
@@ -103,11 +103,7 @@ class WorkbookUploadForm(forms.Form):
 
 
 def _closed_reason(questionnaire: Questionnaire) -> str | None:
-    if questionnaire.is_locked:
-        return str(QuestionnaireLocked())
-    if questionnaire.round.status == RoundStatus.CLOSED:
-        return _("この評価ラウンドは締め切られているため、回答を取り込めません。")
-    return None
+    return lock_reason(questionnaire) or None
 
 
 def _upload_page(request, questionnaire, form, *, status: int, notice: str | None = None):

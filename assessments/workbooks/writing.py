@@ -15,7 +15,7 @@ import urllib.parse
 from collections import defaultdict
 from io import BytesIO
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
@@ -23,6 +23,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from assessments.locking import lock_reason
 from assessments.models import Questionnaire
 from assessments.workbooks.contents import Item, questionnaire_items
 from assessments.workbooks.layout import (
@@ -317,12 +318,12 @@ def _write_instructions(
         cell.data_type = "s"
         cell.alignment = Alignment(wrap_text=label != IDENTIFIER_LABEL, vertical="top")
         row += 1
-    if questionnaire.is_locked:
+    with translation.override("ja"):  # the workbook is written in Japanese throughout
+        reason = lock_reason(questionnaire)
+    if reason:
         row += 1
         sheet.cell(
-            row=row,
-            column=1,
-            value="この調査票は提出済みのため、このファイルから取り込むことはできません。",
+            row=row, column=1, value=f"{reason}このファイルから取り込むことはできません。"
         ).font = Font(bold=True, color="C00000")
         row += 1
 

@@ -9,7 +9,8 @@ import pytest
 from django.db import connection
 
 from assessments.answer_values import AnswerValues
-from assessments.answering import QuestionnaireLocked, answer_save
+from assessments.answering import answer_save
+from assessments.locking import QuestionnaireLocked
 from assessments.models import Answer, AnswerChange, QuestionnaireStatus
 
 
@@ -115,6 +116,6 @@ def test_concurrent_saves_on_postgresql(same_indicator, django_db_blocker):
 def test_closed_round_refuses_saves(questionnaire, indicator, personas):
     questionnaire.round.status = "closed"
     questionnaire.round.save()
-    with pytest.raises(QuestionnaireLocked, match="締め切られた"):
+    with pytest.raises(QuestionnaireLocked, match="締め切られている"):
         _save(questionnaire, indicator, personas.respondent_a, 0, level=2)
     assert not Answer.objects.exists()

@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from assessments.answering import QuestionnaireLocked
 from assessments.coordination import CoordinationError, assignment_set, round_close
 from assessments.evidence import EvidenceError, evidence_delete, evidence_upload
+from assessments.locking import QuestionnaireLocked
 from audit.models import AuditAction, AuditEvent
 from frameworks.models import Edition, EditionStatus
 from frameworks.services import CatalogueError, edition_delete_draft, edition_retire

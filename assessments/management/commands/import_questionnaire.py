@@ -15,8 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
 from accounts.models import User
-from assessments.answering import QuestionnaireLocked
-from assessments.models import RoundStatus
+from assessments.locking import QuestionnaireLocked, lock_reason
 from assessments.selectors import questionnaire_for
 from assessments.workbooks.importing import Preview, Problem, import_apply, import_preview
 from assessments.workbooks.reading import MAX_FILE_BYTES, WorkbookRejected, workbook_open
@@ -55,10 +54,8 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{user} はこのファイルの調査票（ID {workbook.identifier.questionnaire_id}）に回答できません。"
             ) from None
-        if questionnaire.is_locked:
-            raise CommandError(str(QuestionnaireLocked()))
-        if questionnaire.round.status == RoundStatus.CLOSED:
-            raise CommandError("この評価ラウンドは締め切られているため、回答を取り込めません。")
+        if reason := lock_reason(questionnaire):
+            raise CommandError(reason)
 
         try:
             preview = import_preview(questionnaire=questionnaire, workbook=workbook)

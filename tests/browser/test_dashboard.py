@@ -118,7 +118,7 @@ def test_respondent_opens_their_department_from_my_questionnaires(
     expect(page.locator("#areas-table").get_by_role("rowheader")).to_have_text(
         ["標準化", "セキュリティ"]
     )
-    expect(page.locator("#lowest-list li").first).to_contain_text("S-1")
+    expect(page.locator("#gaps-list li").first).to_contain_text("S-1")
     assert_accessible()
     _shot(page, "department-results")
     outside = [u for u in requested if not u.startswith((live_server.url, "data:"))]

@@ -41,37 +41,36 @@ def _get_respondent(request, code: str, membership_id: int) -> tuple[Municipalit
     return municipality, membership
 
 
-def _invite(request, user) -> bool:
-    """Send the invitation; a mail server failure is a message, not a 500 (the account exists)."""
+def _mailed(request, send, failure: str) -> bool:
+    """Send an e-mail; a mail server failure is a message, not a 500 (what it is about is kept)."""
     try:
-        invitation_send(user=user, base_url=request.build_absolute_uri("/"))
+        send()
     except OSError:  # smtplib errors included
-        logger.exception("invitation e-mail to user %s failed", user.pk)
-        messages.warning(
-            request,
-            _(
-                "招待メールを送れませんでした。しばらくしてから「招待メールを再送」を押してください。"
-            ),
-        )
+        logger.exception("e-mail from the people page failed")
+        messages.warning(request, failure)
         return False
     return True
+
+
+def _invite(request, user) -> bool:
+    return _mailed(
+        request,
+        lambda: invitation_send(user=user, base_url=request.build_absolute_uri("/")),
+        _("招待メールを送れませんでした。しばらくしてから「招待メールを再送」を押してください。"),
+    )
 
 
 def _send_membership_invitation(request, invitation: MembershipInvitation) -> bool:
-    """Send the invitation; a mail server failure is a message, not a 500 (it is kept)."""
-    try:
-        membership_invitation_send(invitation=invitation, base_url=request.build_absolute_uri("/"))
-    except OSError:  # smtplib errors included
-        logger.exception("invitation e-mail for invitation %s failed", invitation.pk)
-        messages.warning(
-            request,
-            _(
-                "招待メールを送れませんでした。"
-                "しばらくしてから、もう一度同じメールアドレスで追加してください。"
-            ),
-        )
-        return False
-    return True
+    return _mailed(
+        request,
+        lambda: membership_invitation_send(
+            invitation=invitation, base_url=request.build_absolute_uri("/")
+        ),
+        _(
+            "招待メールを送れませんでした。"
+            "しばらくしてから、もう一度同じメールアドレスで追加してください。"
+        ),
+    )
 
 
 @login_required

@@ -237,15 +237,20 @@ def test_invitee_accepts_and_becomes_a_respondent(client, personas):
     assert STORED_NAME in listed
 
 
-def test_invitee_may_decline(client, personas):
-    person = _person_elsewhere(personas, "respondent_c")
-    invitation = respondent_add(
+def _invite_to_department_a(personas, person):
+    """A's coordinator invites `person` (an account elsewhere) to DX推進課 by the service."""
+    return respondent_add(
         municipality=personas.municipality_a,
         department=personas.department_a,
         email=person.email,
         display_name="入力 花子",
         invited_by=personas.coordinator_a,
     )
+
+
+def test_invitee_may_decline(client, personas):
+    person = _person_elsewhere(personas, "respondent_c")
+    invitation = _invite_to_department_a(personas, person)
     client.force_login(person)
     url = reverse("accounts:invitation", kwargs={"pk": invitation.pk})
     response = client.post(url, {"decision": "decline"}, follow=True)
@@ -259,13 +264,7 @@ def test_invitee_may_decline(client, personas):
 
 @pytest.mark.parametrize("persona", ["respondent_a", "coordinator_a", "coordinator_c", "admin"])
 def test_only_the_invitee_finds_the_invitation(client, personas, persona):
-    invitation = respondent_add(
-        municipality=personas.municipality_a,
-        department=personas.department_a,
-        email=personas.respondent_c.email,
-        display_name="入力 花子",
-        invited_by=personas.coordinator_a,
-    )
+    invitation = _invite_to_department_a(personas, personas.respondent_c)
     url = reverse("accounts:invitation", kwargs={"pk": invitation.pk})
     client.force_login(personas.by_name(persona))  # the inviting coordinator included
     assert client.get(url).status_code == 404
@@ -280,13 +279,7 @@ def test_only_the_invitee_finds_the_invitation(client, personas, persona):
 
 
 def test_expired_invitation_is_refused_with_a_message(client, personas):
-    invitation = respondent_add(
-        municipality=personas.municipality_a,
-        department=personas.department_a,
-        email=personas.respondent_c.email,
-        display_name="入力 花子",
-        invited_by=personas.coordinator_a,
-    )
+    invitation = _invite_to_department_a(personas, personas.respondent_c)
     MembershipInvitation.objects.filter(pk=invitation.pk).update(
         expires_at=timezone.now() - datetime.timedelta(minutes=1)
     )
@@ -308,13 +301,7 @@ def test_expired_invitation_is_refused_with_a_message(client, personas):
 
 
 def test_invitation_to_a_department_since_retired_is_refused(client, personas):
-    invitation = respondent_add(
-        municipality=personas.municipality_a,
-        department=personas.department_a,
-        email=personas.respondent_c.email,
-        display_name="入力 花子",
-        invited_by=personas.coordinator_a,
-    )
+    invitation = _invite_to_department_a(personas, personas.respondent_c)
     personas.department_a.is_active = False
     personas.department_a.save()
     client.force_login(personas.respondent_c)

@@ -68,9 +68,6 @@ class LineageGraph:
         self.step = cache(self._step)
         self._ancestors = cache(self._ancestors_uncached)
 
-    def node(self, pk: int) -> Node:
-        return self._nodes[pk]
-
     def indicators_of(self, edition: int) -> list[Node]:
         return list(self._by_edition.get(edition, ()))
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from results.highlights import HIGHLIGHTS, split
-from results.scoring import NOT_STARTED, AreaResult, Contribution, ScoreCard
+from results.scoring import AreaResult, Contribution, ScoreCard
 from results.snapshots import Targets, card_from_json, targets_from_json
 
 
@@ -41,10 +41,6 @@ class StoredCard:
     def stage_attained(self) -> str:
         """A stage code, or scoring.NOT_STARTED."""
         return self.card.stage_attained
-
-    @property
-    def started(self) -> bool:
-        return self.card.stage_attained != NOT_STARTED
 
     @property
     def answered(self) -> int:
@@ -92,18 +88,6 @@ class StoredCard:
         counted as 0 in the group scores, is not here: it has no score of its own)."""
         return {c.code: c.score for c in self.card.overall.contributions if c.answered}
 
-    def unanswered(self, area: str | None = None) -> list[str]:
-        """The codes of the indicators not answered yet (counted as 0), in code order."""
-        return sorted(c.code for c in self.contributions(area) if not c.answered)
-
-    def lowest(self, count: int, area: str | None = None) -> list[Contribution]:
-        """The lowest-scoring answered indicators, lowest first, then by code."""
-        return sorted(self._answered(area), key=lambda c: (c.score, c.code))[:count]
-
-    def highest(self, count: int, area: str | None = None) -> list[Contribution]:
-        """The highest-scoring answered indicators, highest first, then by code."""
-        return sorted(self._answered(area), key=lambda c: (-c.score, c.code))[:count]
-
     def indicator_highlights(
         self, thresholds: Mapping[str, float], area: str | None = None, count: int = HIGHLIGHTS
     ) -> tuple[list[Contribution], list[Contribution]]:
@@ -117,9 +101,6 @@ class StoredCard:
             count=count,
         )
         return [c for _stage, c in strengths], [c for _stage, c in gaps]
-
-    def _answered(self, area: str | None) -> Iterator[Contribution]:
-        return (c for c in self.contributions(area) if c.answered and c.score is not None)
 
     def _staged(self, area: str | None) -> Iterator[tuple[str, Contribution]]:
         """(stage code, contribution) of the answered indicators."""

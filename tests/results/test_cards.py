@@ -20,24 +20,25 @@ def stored(items, targets=None) -> StoredCard:
     return StoredCard.from_json(card_to_json(score_card(items, STAGES), targets))
 
 
-def test_lowest_and_highest_come_from_every_stage_in_score_then_code_order():
+def test_strengths_and_gaps_are_answered_indicators_against_their_stages_threshold():
     card = stored(
         [
-            maturity("B", "a", "dig", 2),  # 50
+            maturity("B", "a", "dig", 2),  # 50: below 60
             maturity("A", "a", "dig", 4),  # 100
             maturity("D", "a", "dx", 0),  # 0
-            maturity("C", "a", "dx", 2),  # 50
+            maturity("C", "a", "dx", 3),  # 75
             maturity("E", "b", "dig", 1),  # 25, another area
+            IndicatorInput("F", "a", "dig", "maturity", max_level=4),  # not answered: neither
         ]
     )
-    assert [(c.code, c.score) for c in card.lowest(3, area="a")] == [
-        ("D", 0.0),
-        ("B", 50.0),
-        ("C", 50.0),
-    ]
-    assert [c.code for c in card.highest(2, area="a")] == ["A", "B"]
-    assert [c.code for c in card.lowest(2)] == ["D", "E"]
-    assert card.lowest(3, area="unknown") == []
+    thresholds = {"dig": 60.0, "dx": 60.0}
+    strengths, gaps = card.indicator_highlights(thresholds, area="a")
+    assert [c.code for c in strengths] == ["A", "C"]
+    assert [c.code for c in gaps] == ["D", "B"]
+    strengths, gaps = card.indicator_highlights(thresholds)
+    assert [c.code for c in gaps] == ["D", "E", "B"]
+    assert card.indicator_highlights(thresholds, area="unknown") == ([], [])
+    assert "F" not in card.indicator_scores()
 
 
 def test_the_headline_figures_are_the_scoring_rules():
@@ -50,7 +51,6 @@ def test_the_headline_figures_are_the_scoring_rules():
     assert (card.answered, card.total, card.completeness) == (2, 2, 100.0)
     assert card.targets.overall == 80.0 and card.targets.areas == {"b": 60.0}
     assert card.area("a").stage_attained == "dig"
-    assert not stored([maturity("A", "a", "dig", 0)]).started
 
 
 @settings(max_examples=60, deadline=None)

@@ -15,6 +15,7 @@ contribution in the card of the municipality (or of the department).
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.db.models import F
@@ -112,8 +113,12 @@ class RoundExport:
     indicators: list[IndicatorExport]
     cards: list[CardExport]  # the municipality's first, then the departments'
 
+    @cached_property
+    def _stage_names(self) -> dict[str, str]:
+        return stage_names(self.stages)
+
     def stage_name(self, code: str) -> str:
-        return stage_label(code, stage_names(self.stages))
+        return stage_label(code, self._stage_names)
 
     def score_rows(self) -> list[ScoreRow]:
         """Every stored score: overall, per stage, per area, per area × stage; municipality first."""

@@ -2,6 +2,8 @@
 
 Municipality A is the one under test; C is another municipality whose people
 must never see A's data (and vice versa). The consultant serves A and B.
+respondent_other_a answers for A's tax office: same municipality, another
+department, so the department boundary is tested as well as the tenant one.
 """
 
 from dataclasses import dataclass
@@ -22,6 +24,7 @@ class Personas:
     other_department_a: Department
     department_c: Department
     respondent_a: User
+    respondent_other_a: User
     coordinator_a: User
     consultant: User
     respondent_c: User
@@ -36,6 +39,7 @@ class Personas:
 PERSONA_NAMES = [
     "anonymous",
     "respondent_a",
+    "respondent_other_a",
     "coordinator_a",
     "consultant",
     "respondent_c",
@@ -66,6 +70,7 @@ def make_personas() -> Personas:
         other_department_a=other_department_a,
         department_c=department_c,
         respondent_a=member(Role.RESPONDENT, a, department_a),
+        respondent_other_a=member(Role.RESPONDENT, a, other_department_a),
         coordinator_a=member(Role.COORDINATOR, a),
         consultant=consultant,
         respondent_c=member(Role.RESPONDENT, c, department_c),

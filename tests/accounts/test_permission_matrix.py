@@ -3,8 +3,8 @@
 The URL list comes from the resolver: a new URL without a row here fails the
 build, so nobody can add a page and forget to decide who may see it.
 Statuses are listed in PERSONA_NAMES order:
-anonymous, respondent_a, coordinator_a, consultant (A and B), respondent_c,
-coordinator_c, catalogue_editor, admin.
+anonymous, respondent_a, respondent_other_a (A's tax office), coordinator_a,
+consultant (A and B), respondent_c, coordinator_c, catalogue_editor, admin.
 """
 
 import datetime
@@ -13,6 +13,8 @@ import re
 import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.core.files.base import ContentFile
+from django.core.signals import request_finished
+from django.db import close_old_connections, transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -225,7 +227,7 @@ def _password_link(p: Personas, tenant: str) -> dict:
 
 
 LOGIN = "302"  # anonymous users are sent to the sign-in page
-NOT_ALLOWED = f"{LOGIN} 405 405 405 405 405 405 405"  # wrong method, for all signed in
+NOT_ALLOWED = f"{LOGIN} 405 405 405 405 405 405 405 405"  # wrong method, for all signed in
 
 
 def _only(status: str, *, a: set[str], c: set[str]) -> dict:
@@ -264,7 +266,7 @@ def _questionnaire_viewers(status: str) -> dict:
 
 
 BOTH_NOT_ALLOWED = {"a": NOT_ALLOWED, "c": NOT_ALLOWED}
-EDITORS_ONLY = f"{LOGIN} 403 403 403 403 403"  # then catalogue_editor, admin
+EDITORS_ONLY = f"{LOGIN} 403 403 403 403 403 403"  # then catalogue_editor, admin
 
 # url name: (kwargs builder or None, {method: {tenant: statuses}})
 EXPECTED = {
@@ -303,8 +305,8 @@ EXPECTED = {
     "rounds:survey_new": (
         None,
         {
-            "GET": {"-": f"{LOGIN} 403 403 403 403 403 403 200"},
-            "POST": {"-": f"{LOGIN} 403 403 403 403 403 403 400"},
+            "GET": {"-": f"{LOGIN} 403 403 403 403 403 403 403 200"},
+            "POST": {"-": f"{LOGIN} 403 403 403 403 403 403 403 400"},
         },
     ),
     "municipalities:people": (_code, {"GET": _coordinators("200"), "POST": _coordinators("400")}),
@@ -329,24 +331,24 @@ EXPECTED = {
     # Password reset is for anyone; signed-in users get the same pages.
     "accounts:password_reset": (
         None,
-        {"GET": {"-": "200 200 200 200 200 200 200 200"}, "POST": {"-": "400 " * 7 + "400"}},
+        {"GET": {"-": "200 200 200 200 200 200 200 200 200"}, "POST": {"-": "400 " * 8 + "400"}},
     ),
     "accounts:password_reset_done": (
         None,
-        {"GET": {"-": "200 " * 7 + "200"}, "POST": {"-": "405 " * 7 + "405"}},
+        {"GET": {"-": "200 " * 8 + "200"}, "POST": {"-": "405 " * 8 + "405"}},
     ),
     "accounts:password_reset_confirm": (
         _password_link,
         # respondent_a's own sign-in changes last_login, which spends the link:
         # the page then says the link can no longer be used.
         {
-            "GET": {"-": "302 200 302 302 302 302 302 302"},
-            "POST": {"-": "302 200 302 302 302 302 302 302"},
+            "GET": {"-": "302 200 302 302 302 302 302 302 302"},
+            "POST": {"-": "302 200 302 302 302 302 302 302 302"},
         },
     ),
     "accounts:password_reset_complete": (
         None,
-        {"GET": {"-": "200 " * 7 + "200"}, "POST": {"-": "405 " * 7 + "405"}},
+        {"GET": {"-": "200 " * 8 + "200"}, "POST": {"-": "405 " * 8 + "405"}},
     ),
     "results:dashboard": (
         _round_page,
@@ -371,7 +373,7 @@ EXPECTED = {
     ),
     "benchmarks:portfolio": (
         None,
-        {"GET": {"-": f"{LOGIN} 403 403 200 403 403 403 403"}, "POST": {"-": NOT_ALLOWED}},
+        {"GET": {"-": f"{LOGIN} 403 403 403 200 403 403 403 403"}, "POST": {"-": NOT_ALLOWED}},
     ),
     "plans:plan": (
         _round_page,
@@ -401,8 +403,8 @@ EXPECTED = {
     "exports:bulk": (
         None,
         {
-            "GET": {"-": f"{LOGIN} 403 403 200 403 403 403 200"},
-            "POST": {"-": f"{LOGIN} 403 403 400 403 403 403 400"},
+            "GET": {"-": f"{LOGIN} 403 403 403 200 403 403 403 200"},
+            "POST": {"-": f"{LOGIN} 403 403 403 400 403 403 403 400"},
         },
     ),
     # A job and its ZIP are its owner's only.
@@ -416,12 +418,12 @@ EXPECTED = {
     ),
     "results:rules": (
         None,
-        {"GET": {"-": "200 200 200 200 200 200 200 200"}, "POST": {"-": "405 " * 7 + "405"}},
+        {"GET": {"-": "200 200 200 200 200 200 200 200 200"}, "POST": {"-": "405 " * 8 + "405"}},
     ),
     "questionnaires:mine": (
         None,
         {
-            "GET": {"-": f"{LOGIN} 200 200 200 200 200 200 200"},
+            "GET": {"-": f"{LOGIN} 200 200 200 200 200 200 200 200"},
             "POST": {"-": NOT_ALLOWED},
         },
     ),
@@ -464,17 +466,17 @@ EXPECTED = {
     ),
     "workbooks:upload": (_questionnaire, {"GET": _respondents("200"), "POST": _respondents("400")}),
     "workbooks:apply": (_questionnaire, {"GET": BOTH_NOT_ALLOWED, "POST": _respondents("400")}),
-    "portal:home": (None, {"GET": {"-": "200 200 200 200 200 200 200 200"}}),
+    "portal:home": (None, {"GET": {"-": "200 200 200 200 200 200 200 200 200"}}),
     "accounts:login": (
         None,
         # A signed-in user is sent on to the home page.
-        {"GET": {"-": "200 302 302 302 302 302 302 302"}},
+        {"GET": {"-": "200 302 302 302 302 302 302 302 302"}},
     ),
     "accounts:logout": (
         None,
         {
-            "GET": {"-": "405 405 405 405 405 405 405 405"},
-            "POST": {"-": "200 200 200 200 200 200 200 200"},
+            "GET": {"-": "405 405 405 405 405 405 405 405 405"},
+            "POST": {"-": "200 200 200 200 200 200 200 200 200"},
         },
     ),
     # The suite's force_login seam verifies every session with a confirmed device
@@ -482,26 +484,26 @@ EXPECTED = {
     "accounts:two_factor_verify": (
         None,
         {
-            "GET": {"-": f"{LOGIN} 200 200 200 200 200 200 200"},
-            "POST": {"-": f"{LOGIN} 400 400 400 400 400 400 400"},  # no code
+            "GET": {"-": f"{LOGIN} 200 200 200 200 200 200 200 200"},
+            "POST": {"-": f"{LOGIN} 400 400 400 400 400 400 400 400"},  # no code
         },
     ),
     "accounts:two_factor_enrol": (
         None,
         # With a confirmed device, enrolment sends the person on to verification.
         {
-            "GET": {"-": f"{LOGIN} 302 302 302 302 302 302 302"},
-            "POST": {"-": f"{LOGIN} 302 302 302 302 302 302 302"},
+            "GET": {"-": f"{LOGIN} 302 302 302 302 302 302 302 302"},
+            "POST": {"-": f"{LOGIN} 302 302 302 302 302 302 302 302"},
         },
     ),
-    "set_language": (None, {"POST": {"-": "302 302 302 302 302 302 302 302"}}),
-    "admin:index": (None, {"GET": {"-": "302 302 302 302 302 302 302 200"}}),
+    "set_language": (None, {"POST": {"-": "302 302 302 302 302 302 302 302 302"}}),
+    "admin:index": (None, {"GET": {"-": "302 302 302 302 302 302 302 302 200"}}),
     "municipalities:overview": (
         _code,
         {
             "GET": {
-                "a": f"{LOGIN} 200 200 200 404 404 404 404",
-                "c": f"{LOGIN} 404 404 404 200 200 404 404",
+                "a": f"{LOGIN} 200 200 200 200 404 404 404 404",
+                "c": f"{LOGIN} 404 404 404 404 200 200 404 404",
             }
         },
     ),
@@ -509,13 +511,13 @@ EXPECTED = {
         _code,
         {
             "GET": {
-                "a": f"{LOGIN} 404 200 404 404 404 404 404",
-                "c": f"{LOGIN} 404 404 404 404 200 404 404",
+                "a": f"{LOGIN} 404 404 200 404 404 404 404 404",
+                "c": f"{LOGIN} 404 404 404 404 404 200 404 404",
             },
             # An empty form: the coordinator gets the page back with messages.
             "POST": {
-                "a": f"{LOGIN} 404 400 404 404 404 404 404",
-                "c": f"{LOGIN} 404 404 404 404 400 404 404",
+                "a": f"{LOGIN} 404 404 400 404 404 404 404 404",
+                "c": f"{LOGIN} 404 404 404 404 404 400 404 404",
             },
         },
     ),
@@ -523,12 +525,12 @@ EXPECTED = {
         _code,
         {
             "GET": {
-                "a": f"{LOGIN} 405 405 405 405 405 405 405",
-                "c": f"{LOGIN} 405 405 405 405 405 405 405",
+                "a": f"{LOGIN} 405 405 405 405 405 405 405 405",
+                "c": f"{LOGIN} 405 405 405 405 405 405 405 405",
             },
             "POST": {
-                "a": f"{LOGIN} 404 302 404 404 404 404 404",
-                "c": f"{LOGIN} 404 404 404 404 302 404 404",
+                "a": f"{LOGIN} 404 404 302 404 404 404 404 404",
+                "c": f"{LOGIN} 404 404 404 404 404 302 404 404",
             },
         },
     ),
@@ -536,18 +538,18 @@ EXPECTED = {
         _department,
         {
             "GET": {
-                "a": f"{LOGIN} 404 200 404 404 404 404 404",
-                "c": f"{LOGIN} 404 404 404 404 200 404 404",
+                "a": f"{LOGIN} 404 404 200 404 404 404 404 404",
+                "c": f"{LOGIN} 404 404 404 404 404 200 404 404",
             },
             "POST": {
-                "a": f"{LOGIN} 404 400 404 404 404 404 404",
-                "c": f"{LOGIN} 404 404 404 404 400 404 404",
+                "a": f"{LOGIN} 404 404 400 404 404 404 404 404",
+                "c": f"{LOGIN} 404 404 404 404 404 400 404 404",
             },
         },
     ),
-    "frameworks:index": (None, {"GET": {"-": "200 200 200 200 200 200 200 200"}}),
-    "frameworks:diff": (None, {"GET": {"-": "200 200 200 200 200 200 200 200"}}),
-    "frameworks:edition": (_public_edition, {"GET": {"-": "200 200 200 200 200 200 200 200"}}),
+    "frameworks:index": (None, {"GET": {"-": "200 200 200 200 200 200 200 200 200"}}),
+    "frameworks:diff": (None, {"GET": {"-": "200 200 200 200 200 200 200 200 200"}}),
+    "frameworks:edition": (_public_edition, {"GET": {"-": "200 200 200 200 200 200 200 200 200"}}),
     "frameworks:editor": (None, {"GET": {"-": f"{EDITORS_ONLY} 200 200"}}),
     "frameworks:editor_diff": (None, {"GET": {"-": f"{EDITORS_ONLY} 200 200"}}),
     "frameworks:editor_edition": (
@@ -613,45 +615,87 @@ def test_every_url_has_a_row():
     assert discovered == expected, "add a row to EXPECTED for every new URL"
 
 
-CASES = [
-    (name, method, tenant, persona, int(status))
-    for name, (_, methods) in EXPECTED.items()
-    for method, tenants in methods.items()
-    for tenant, statuses in tenants.items()
-    for persona, status in zip(PERSONA_NAMES, statuses.split(), strict=True)
-]
-
-
-@pytest.mark.parametrize(
-    ("name", "method", "tenant", "persona", "status"),
-    CASES,
-    ids=[f"{n}-{m}-{t}-{p}" for n, m, t, p, _ in CASES],
+PROTECTED = (
+    "municipalities:",
+    "frameworks:editor",
+    "rounds:",
+    "questionnaires:",
+    "workbooks:",
+    "results:dashboard",
+    "exports:",
+    "results:department",
+    "benchmarks:",
+    "plans:",
+    "reports:",
+    "accounts:invitation",
 )
-def test_permission_matrix(client, personas, name, method, tenant, persona, status):
-    kwargs_for, _ = EXPECTED[name]
-    url = reverse(name, kwargs=kwargs_for(personas, tenant) if kwargs_for else None)
-    user = personas.by_name(persona)
-    if user is not None:
-        client.force_login(user)
-    response = client.generic(method, url)
-    response.close()  # file downloads stream from an open file
-    assert response.status_code == status, f"{persona} {method} {url}"
-    protected = (
-        "municipalities:",
-        "frameworks:editor",
-        "rounds:",
-        "questionnaires:",
-        "workbooks:",
-        "results:dashboard",
-        "exports:",
-        "results:department",
-        "benchmarks:",
-        "plans:",
-        "reports:",
-        "accounts:invitation",
-    )
-    if status == 302 and user is None and name.startswith(protected):
-        assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def _close_download(response) -> None:
+    """Close a download's open file as a WSGI server would, but without the
+    request_finished handler that closes the database connection: the test client
+    does the same for the responses it closes itself."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
+def _status_as(client, user: User | None, method: str, url: str) -> tuple[int, str]:
+    """What `user` gets for one request, with everything it changed rolled back, so the
+    next persona meets the same data (the rows are built once per URL, not per case)."""
+    with transaction.atomic():
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        response = client.generic(method, url)
+        if response.streaming:
+            _close_download(response)
+        transaction.set_rollback(True)
+    return response.status_code, response.get("Location", "")
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_permission_matrix(client, personas, name):
+    """Every method × tenant × persona of one URL: its objects are built once per tenant,
+    and each persona's request runs in a savepoint that is rolled back."""
+    kwargs_for, methods = EXPECTED[name]
+    tenants = {tenant for statuses in methods.values() for tenant in statuses}
+    urls = {
+        tenant: reverse(name, kwargs=kwargs_for(personas, tenant) if kwargs_for else None)
+        for tenant in sorted(tenants)
+    }
+    wrong, checked = [], 0
+    for method, statuses in methods.items():
+        for tenant, row in statuses.items():
+            for persona, expected in zip(PERSONA_NAMES, row.split(), strict=True):
+                user = personas.by_name(persona)
+                status, location = _status_as(client, user, method, urls[tenant])
+                checked += 1
+                if status != int(expected):
+                    wrong.append(f"{persona} {method} {urls[tenant]}: {status}, not {expected}")
+                elif (
+                    status == 302
+                    and user is None
+                    and name.startswith(PROTECTED)
+                    and not location.startswith(reverse("accounts:login"))
+                ):
+                    wrong.append(f"anonymous {method} {urls[tenant]} sent to {location}")
+    assert checked == sum(len(PERSONA_NAMES) * len(t) for t in methods.values())
+    assert not wrong, "\n".join(wrong)
+
+
+def test_a_respondent_reaches_their_own_departments_questionnaire_only(client, personas):
+    """The other side of the department boundary the matrix checks: A's tax office
+    respondent opens the tax office's questionnaire, and gets a 404 for the DX office's."""
+    round_ = _round(personas, "a")
+    own = round_.questionnaires.get(department=personas.other_department_a)
+    dx = round_.questionnaires.get(department=personas.department_a)
+    client.force_login(personas.respondent_other_a)
+    for questionnaire, status in [(own, 200), (dx, 404)]:
+        url = reverse("questionnaires:detail", kwargs={"questionnaire_id": questionnaire.pk})
+        assert client.get(url).status_code == status, url
 
 
 # --- probes ------------------------------------------------------------------------

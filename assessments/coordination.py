@@ -12,6 +12,9 @@ possible.
 
 Approving and closing store the round's scores (results.snapshots) in the
 same transaction, so the stored results always match the statuses.
+
+Returning and approving e-mail the department's respondents once the
+transaction commits (assessments.notifications).
 """
 
 import datetime
@@ -35,6 +38,7 @@ from assessments.models import (
     RoundStatus,
     Survey,
 )
+from assessments.notifications import questionnaire_event_notify
 from assessments.rounds import RoundError, round_open
 from audit.models import AuditAction
 from audit.recording import record
@@ -268,6 +272,7 @@ def questionnaire_approve(
         refusal=_("提出済みの調査票だけを承認できます。"),
     )
     snapshots_refresh(round=event.questionnaire.round, trigger=SnapshotTrigger.APPROVED)
+    questionnaire_event_notify(event=event)
     return event
 
 
@@ -277,7 +282,7 @@ def questionnaire_return(*, questionnaire: Questionnaire, user, comment: str) ->
     comment = comment.strip()
     if not comment:
         raise CoordinationError(_("差戻しの理由を入力してください。"))
-    return _review(
+    event = _review(
         questionnaire=questionnaire,
         user=user,
         allowed_from={QuestionnaireStatus.SUBMITTED},
@@ -287,6 +292,8 @@ def questionnaire_return(*, questionnaire: Questionnaire, user, comment: str) ->
         needs_open_round=True,
         refusal=_("提出済みの調査票だけを差し戻せます。"),
     )
+    questionnaire_event_notify(event=event)
+    return event
 
 
 @transaction.atomic

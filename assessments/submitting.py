@@ -2,7 +2,8 @@
 
 Submitting locks the questionnaire (answer_save refuses changes from then
 on), records who submitted when and stores the round's scores
-(results.snapshots, in the same transaction). Every indicator must be
+(results.snapshots, in the same transaction); the coordinators are e-mailed
+once it commits (assessments.notifications). Every indicator must be
 answered first, except free-text ones, which are optional; "該当しない" with
 a reason counts as an answer. Only someone who may answer for the
 department can submit.
@@ -22,6 +23,7 @@ from assessments.models import (
     QuestionnaireStatus,
 )
 from assessments.my_work import load_sheet
+from assessments.notifications import questionnaire_event_notify
 from audit.models import AuditAction
 from audit.recording import record
 from results.models import SnapshotTrigger
@@ -58,9 +60,10 @@ def questionnaire_submit(*, questionnaire: Questionnaire, user) -> Questionnaire
     locked.submitted_at = timezone.now()
     locked.full_clean()
     locked.save(update_fields=["status", "submitted_at"])
-    QuestionnaireEvent.objects.create(
+    event = QuestionnaireEvent.objects.create(
         questionnaire=locked, kind=QuestionnaireEventKind.SUBMITTED, actor=user
     )
+    questionnaire_event_notify(event=event)
     record(
         AuditAction.QUESTIONNAIRE_SUBMITTED,
         user=user,

@@ -5,15 +5,27 @@ Excel import on the page and as a command, submitting) and every page that
 shows a questionnaire read-only ask `lock_reason`, and the writes take the
 questionnaire's row lock through `questionnaire_for_update`, so that a
 submission and a save can never interleave.
+
+Answering opens on the round's start date (opens_on, a day in Japan): before
+it the coordinator prepares the round (assignments), and nobody answers yet.
 """
 
+import datetime
+
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from assessments.models import Questionnaire, QuestionnaireStatus, RoundStatus
+from assessments.models import Questionnaire, QuestionnaireStatus, Round, RoundStatus
+from dxportal.japanese_calendar import today_in_japan
 
 
 class QuestionnaireLocked(Exception):
     """Answers may not change; the message says why (lock_reason)."""
+
+
+def before_opening(round_: Round, today: datetime.date | None = None) -> bool:
+    """Whether the round's answering period has not begun yet (today in Japan)."""
+    return (today or today_in_japan()) < round_.opens_on
 
 
 def lock_reason(questionnaire: Questionnaire) -> str:
@@ -27,6 +39,10 @@ def lock_reason(questionnaire: Questionnaire) -> str:
         )
     if questionnaire.round.status != RoundStatus.OPEN:
         return _("この評価ラウンドは締め切られているため、回答は変更できません。")
+    if before_opening(questionnaire.round):
+        return _("回答期間は%(date)sからです。それまでは回答できません。") % {
+            "date": date_format(questionnaire.round.opens_on, "DATE_FORMAT")
+        }
     return ""
 
 

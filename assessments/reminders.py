@@ -19,8 +19,8 @@ from accounts.access import Capability, access_for
 from accounts.models import Membership, Role
 from assessments.coordination import CoordinationError
 from assessments.models import Questionnaire, QuestionnaireStatus, Round, RoundStatus
-from assessments.round_progress import DepartmentProgress, round_progress, today_in_japan
-from dxportal.japanese_calendar import fiscal_year_label
+from assessments.round_progress import DepartmentProgress, round_progress
+from dxportal.japanese_calendar import fiscal_year_label, today_in_japan
 
 PENDING = (QuestionnaireStatus.IN_PROGRESS, QuestionnaireStatus.RETURNED)
 

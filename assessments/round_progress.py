@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from assessments.models import (
     DONE_STATUSES,
@@ -22,12 +21,8 @@ from assessments.models import (
     Round,
     is_overdue,
 )
+from dxportal.japanese_calendar import today_in_japan
 from municipalities.models import Department, Municipality
-
-
-def today_in_japan() -> datetime.date:
-    """The date in Japan (settings.TIME_ZONE is Asia/Tokyo)."""
-    return timezone.localdate()
 
 
 def _count(queryset: QuerySet) -> Coalesce:

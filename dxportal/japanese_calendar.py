@@ -1,9 +1,21 @@
-"""Fiscal years (年度, April to March) and the 令和 era, as municipal documents write them."""
+"""Fiscal years (年度, April to March) and the 令和 era, as municipal documents write them;
+and what day it is in Japan."""
 
 import datetime
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+JAPAN = ZoneInfo("Asia/Tokyo")
 
 REIWA_START = datetime.date(2019, 5, 1)
 REIWA_OFFSET = 2018  # 西暦 = 令和 + 2018
+
+
+def today_in_japan() -> datetime.date:
+    """Today's date in Japan, whatever time zone the server or the request runs in: due
+    dates and answering periods are Japanese calendar days."""
+    return timezone.localdate(timezone=JAPAN)
 
 
 def fiscal_year_of(day: datetime.date) -> int:

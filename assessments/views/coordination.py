@@ -49,10 +49,11 @@ from assessments.models import (
 )
 from assessments.reconciliation import answer_summary, reconciliation_for
 from assessments.reminders import reminders_send
-from assessments.round_progress import round_progress, rounds_with_progress, today_in_japan
+from assessments.round_progress import round_progress, rounds_with_progress
 from assessments.rounds import RoundError, round_open
 from assessments.selectors import round_for
 from dxportal.form_data import posted_or_none
+from dxportal.japanese_calendar import today_in_japan
 from frameworks.models import Indicator
 from frameworks.selectors import rubric_labels
 from municipalities.models import Municipality

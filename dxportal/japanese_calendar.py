@@ -4,7 +4,7 @@ and what day it is in Japan."""
 import datetime
 from zoneinfo import ZoneInfo
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 JAPAN = ZoneInfo("Asia/Tokyo")
 
@@ -34,6 +34,13 @@ def reiwa_year(year: int) -> str:
 def fiscal_year_label(year: int) -> str:
     """「2026年度（令和8年度）」: 西暦 first, as the portal shows it everywhere."""
     return f"{year}年度（{reiwa_year(year)}度）"
+
+
+def fiscal_year_text(year: int) -> str:
+    """The fiscal year in the page's language: 「2026年度（令和8年度）」, or "FY2026" in English."""
+    if translation.get_language() == "en":
+        return f"FY{year}"
+    return fiscal_year_label(year)
 
 
 def reiwa_date(day: datetime.date) -> str | None:

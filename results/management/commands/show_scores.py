@@ -47,8 +47,17 @@ def _score(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
-def _attained(stage_codes: list[str], attained: str, code: str) -> bool:
-    return attained != NOT_STARTED and stage_codes.index(code) <= stage_codes.index(attained)
+def _attained(stage_codes: list[str], attained: str, code: str, by_stage: dict) -> bool:
+    """At or below the stage attained, with something to score there: a stage with nothing to
+    score is passed through, neither attained nor a wall (results.scoring, rule 4), as the
+    dashboard's ladder and the report say."""
+    group = by_stage.get(code)
+    return (
+        group is not None
+        and group.score is not None
+        and attained != NOT_STARTED
+        and stage_codes.index(code) <= stage_codes.index(attained)
+    )
 
 
 def scores_document(
@@ -78,7 +87,7 @@ def scores_document(
                 "score": _score(card.by_stage[stage.code].score)
                 if stage.code in card.by_stage
                 else None,
-                "attained": _attained(codes, card.stage_attained, stage.code),
+                "attained": _attained(codes, card.stage_attained, stage.code, card.by_stage),
             }
             for stage in stages
         ],
@@ -98,7 +107,7 @@ def scores_document(
                         "score": _score(result.by_stage[code].score)
                         if code in result.by_stage
                         else None,
-                        "attained": _attained(codes, result.stage_attained, code),
+                        "attained": _attained(codes, result.stage_attained, code, result.by_stage),
                     }
                     for code in codes
                 ],

@@ -11,8 +11,8 @@ from decimal import Decimal
 from django.urls import reverse
 
 from assessments.models import Questionnaire, Round
-from assessments.rounds import round_open
 from frameworks.models import AnswerType, Edition, Indicator, PolicyArea
+from tests.assessment_factories import open_round
 from tests.frameworks.factories import (
     ChoiceFactory,
     EditionFactory,
@@ -100,13 +100,9 @@ def make_all_types_edition(*, extra_maturity: int = 0) -> Edition:
 
 def open_all_types(personas, *, extra_maturity: int = 0, **round_fields) -> AllTypes:
     edition = make_all_types_edition(extra_maturity=extra_maturity)
-    round_ = round_open(
-        municipality=personas.municipality_a,
-        edition=edition,
-        fiscal_year=round_fields.pop("fiscal_year", 2026),
-        opens_on=round_fields.pop("opens_on", datetime.date(2026, 6, 1)),
-        closes_on=round_fields.pop("closes_on", datetime.date(2099, 9, 30)),
-        user=personas.coordinator_a,
+    round_fields.setdefault("closes_on", datetime.date(2099, 9, 30))  # not overdue
+    round_ = open_round(
+        personas.municipality_a, personas.coordinator_a, edition=edition, **round_fields
     )
     return AllTypes(
         edition=edition,

@@ -1,10 +1,8 @@
-import datetime
-
 import pytest
 
 from assessments.coordination import assignment_set
 from assessments.models import Questionnaire
-from assessments.rounds import round_open
+from tests import assessment_factories
 from tests.frameworks.factories import make_edition
 
 
@@ -14,14 +12,10 @@ def make_open_round(personas):
     Every indicator goes to department_a (DX推進課, kind dx_promotion);
     CNT-01 applies to towns and villages only and A is a city, so it is left out.
     """
-    edition = make_edition(indicators=6, areas=2)
-    return round_open(
-        municipality=personas.municipality_a,
-        edition=edition,
-        fiscal_year=2026,
-        opens_on=datetime.date(2026, 6, 1),
-        closes_on=datetime.date(2026, 9, 30),
-        user=personas.coordinator_a,
+    return assessment_factories.open_round(
+        personas.municipality_a,
+        personas.coordinator_a,
+        edition=make_edition(indicators=6, areas=2),
     )
 
 

@@ -5,7 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from assessments.coordination import CoordinationError, assignment_set, round_close
-from assessments.models import Answer, Assignment, Questionnaire, QuestionnaireStatus
+from assessments.models import Assignment, Questionnaire, QuestionnaireStatus
+from tests.assessment_factories import AnswerFactory
 from tests.factories import DepartmentFactory
 
 
@@ -70,12 +71,7 @@ def test_removing_a_department_that_answered_is_refused(client, personas, open_r
         owner=personas.department_a,
         user=personas.coordinator_a,
     )
-    Answer.objects.create(
-        questionnaire=open_round.questionnaires.get(department=tax),
-        indicator=indicator,
-        level=2,
-        version=1,
-    )
+    AnswerFactory(round=open_round, department=tax, indicator=indicator, level=2)
     client.force_login(personas.coordinator_a)
     response = client.post(
         _edit_url(open_round, "STD-01"),

@@ -6,9 +6,9 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
-from assessments.models import Answer, QuestionnaireStatus
+from assessments.models import QuestionnaireStatus
 from assessments.round_progress import round_progress, rounds_with_progress, today_in_japan
-from assessments.rounds import round_open
+from tests.assessment_factories import AnswerFactory, open_round
 from tests.assessments.conftest import share_with_tax_office
 from tests.factories import DepartmentFactory
 from tests.frameworks.factories import make_edition
@@ -32,11 +32,11 @@ def test_counts_assigned_and_answered_per_department(two_departments, personas):
     dx = round_.questionnaires.get(department=personas.department_a)
     tax = round_.questionnaires.get(department=personas.other_department_a)
     std01, std02, std03 = (round_.edition.indicators.get(code=f"STD-0{n}") for n in (1, 2, 3))
-    Answer.objects.create(questionnaire=dx, indicator=std01, level=1, version=1)
-    Answer.objects.create(questionnaire=dx, indicator=std03, not_applicable=True, version=1)
+    AnswerFactory(questionnaire=dx, indicator=std01, level=1)
+    AnswerFactory(questionnaire=dx, indicator=std03, inapplicable=True)
     # A row with nothing in it (a cleared answer) does not count.
-    Answer.objects.create(questionnaire=dx, indicator=std02, version=2)
-    Answer.objects.create(questionnaire=tax, indicator=std02, text="", yes=None, level=0, version=1)
+    AnswerFactory(questionnaire=dx, indicator=std02, version=2)
+    AnswerFactory(questionnaire=tax, indicator=std02, text="", yes=None, level=0)
 
     rows = _by_name(round_progress(round_, today=BEFORE_CLOSE))
     # A city: 6 maturity + CHO-01, without the towns-and-villages-only CNT-01.
@@ -107,19 +107,10 @@ def _round_with(personas, *, departments: int, indicators: int):
     for n in range(departments - 1):
         DepartmentFactory(municipality=personas.municipality_a, name=f"DX室{n}")
     edition = make_edition(indicators=indicators, areas=2)
-    round_ = round_open(
-        municipality=personas.municipality_a,
-        edition=edition,
-        fiscal_year=2026,
-        opens_on=datetime.date(2026, 6, 1),
-        closes_on=datetime.date(2026, 9, 30),
-        user=personas.coordinator_a,
-    )
+    round_ = open_round(personas.municipality_a, personas.coordinator_a, edition=edition)
     for questionnaire in round_.questionnaires.all():
         for indicator in edition.indicators.filter(code__startswith="STD")[:2]:
-            Answer.objects.create(
-                questionnaire=questionnaire, indicator=indicator, level=2, version=1
-            )
+            AnswerFactory(questionnaire=questionnaire, indicator=indicator, level=2)
     return round_
 
 

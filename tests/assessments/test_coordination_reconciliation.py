@@ -1,15 +1,13 @@
 """Indicators answered by several departments: spread, the owner's default, choosing another."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
 
 from assessments.coordination import CoordinationError, consolidation_set
-from assessments.models import Answer, Consolidation
+from assessments.models import Consolidation
 from assessments.reconciliation import reconciliation_for
-from assessments.rounds import round_open
 from frameworks.models import AnswerType
+from tests.assessment_factories import AnswerFactory, open_round
 from tests.assessments.conftest import share_with_tax_office
 from tests.factories import DepartmentFactory
 from tests.frameworks.factories import IndicatorFactory, make_edition
@@ -24,12 +22,7 @@ def shared(open_round, personas):
 
 
 def _answer(round_, department, code, **values):
-    return Answer.objects.create(
-        questionnaire=round_.questionnaires.get(department=department),
-        indicator=round_.edition.indicators.get(code=code),
-        version=1,
-        **values,
-    )
+    return AnswerFactory(round=round_, department=department, code=code, **values)
 
 
 def _item(round_, code):
@@ -55,9 +48,8 @@ def test_spread_is_highest_minus_lowest_score(shared, personas):
 
 
 def test_choice_spread_and_agreement(shared, personas):
-    choice = shared.edition.indicators.get(code="CHO-01").choices
-    _answer(shared, personas.department_a, "CHO-01", choice=choice.get(code="partial"))
-    _answer(shared, personas.other_department_a, "CHO-01", choice=choice.get(code="partial"))
+    _answer(shared, personas.department_a, "CHO-01", choice_code="partial")
+    _answer(shared, personas.other_department_a, "CHO-01", choice_code="partial")
     item = _item(shared, "CHO-01")
     assert item.spread == 0 and not item.disagrees
     assert item.rows[1].summary == "一部で導入"
@@ -79,13 +71,8 @@ def test_text_is_not_scored_but_differences_show(personas):
         answer_type=AnswerType.TEXT,
         department_kinds=["dx_promotion", "taxation"],
     )
-    round_ = round_open(
-        municipality=personas.municipality_a,
-        edition=edition,
-        fiscal_year=2027,
-        opens_on=datetime.date(2027, 6, 1),
-        closes_on=datetime.date(2027, 9, 30),
-        user=personas.coordinator_a,
+    round_ = open_round(
+        personas.municipality_a, personas.coordinator_a, edition=edition, fiscal_year=2027
     )
     _answer(round_, personas.department_a, "TXT-01", text="庁内で推進計画を策定")
     _answer(round_, personas.other_department_a, "TXT-01", text="未策定")
@@ -228,23 +215,15 @@ def test_reconciliation_page_queries_do_not_grow(
     for n in range(departments - 1):
         DepartmentFactory(municipality=personas.municipality_a, name=f"DX室{n}")
     edition = make_edition(indicators=indicators, areas=2)
-    round_ = round_open(
-        municipality=personas.municipality_a,
-        edition=edition,
-        fiscal_year=2026,
-        opens_on=datetime.date(2026, 6, 1),
-        closes_on=datetime.date(2026, 9, 30),
-        user=personas.coordinator_a,
-    )
+    round_ = open_round(personas.municipality_a, personas.coordinator_a, edition=edition)
     choice = edition.indicators.get(code="CHO-01").choices.first()
     for questionnaire in round_.questionnaires.all():
         for indicator in edition.indicators.all():
-            Answer.objects.create(
+            AnswerFactory(
                 questionnaire=questionnaire,
                 indicator=indicator,
                 level=2,
                 choice=choice if indicator.code == "CHO-01" else None,
-                version=1,
             )
     first = reconciliation_for(round_)[0]
     consolidation_set(

@@ -1,7 +1,5 @@
 """Submit (the respondents' service) → approve / return with a comment → reopen, all recorded."""
 
-import datetime
-
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -13,15 +11,10 @@ from assessments.coordination import (
     questionnaire_return,
     round_close,
 )
-from assessments.models import (
-    Answer,
-    QuestionnaireEvent,
-    QuestionnaireEventKind,
-    QuestionnaireStatus,
-)
-from assessments.rounds import round_open
+from assessments.models import QuestionnaireEvent, QuestionnaireEventKind, QuestionnaireStatus
 from assessments.submitting import questionnaire_submit
 from frameworks.models import AnswerType
+from tests import assessment_factories
 
 
 def answer_everything(questionnaire, user):
@@ -38,8 +31,8 @@ def answer_everything(questionnaire, user):
             AnswerType.PERCENTAGE: {"number": 50},
             AnswerType.TEXT: {"text": "記述"},
         }[indicator.answer_type]
-        Answer.objects.create(
-            questionnaire=questionnaire, indicator=indicator, version=1, updated_by=user, **values
+        assessment_factories.AnswerFactory(
+            questionnaire=questionnaire, indicator=indicator, updated_by=user, **values
         )
 
 
@@ -201,13 +194,11 @@ def test_posted_status_fields_change_nothing(client, personas, submitted):
 
 
 def test_a_questionnaire_of_another_round_is_404(client, personas, submitted, open_round):
-    later = round_open(
-        municipality=personas.municipality_a,
+    later = assessment_factories.open_round(
+        personas.municipality_a,
+        personas.coordinator_a,
         edition=open_round.edition,
         fiscal_year=2027,
-        opens_on=datetime.date(2027, 6, 1),
-        closes_on=datetime.date(2027, 9, 30),
-        user=personas.coordinator_a,
     )
     client.force_login(personas.coordinator_a)
     url = reverse(

@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from assessments.coordination import CoordinationError, survey_open
 from assessments.models import Round, Survey
-from assessments.rounds import round_open
 from frameworks.models import EditionStatus
 from municipalities.models import MunicipalityKind
+from tests.assessment_factories import open_round
 from tests.factories import DepartmentFactory, MunicipalityFactory
 from tests.frameworks.factories import make_edition
 
@@ -28,9 +28,7 @@ def _dates():
 
 def test_survey_opens_rounds_and_skips_with_reasons(personas, edition):
     a, b, c = personas.municipality_a, personas.municipality_b, personas.municipality_c
-    round_open(
-        municipality=c, edition=edition, fiscal_year=2026, user=personas.coordinator_c, **_dates()
-    )
+    open_round(c, personas.coordinator_c, edition=edition, fiscal_year=2026)
     result = survey_open(
         name="2026年度 都内一斉調査",
         municipalities=[a, b, c],

@@ -14,6 +14,7 @@ from django.urls import reverse
 from assessments import evidence as evidence_module
 from assessments.evidence import EvidenceError, check_name, evidence_upload
 from assessments.models import EvidenceFile, QuestionnaireStatus
+from tests.assessment_factories import open_round
 from tests.assessments.answering_support import HTMX, open_all_types
 from tests.frontend.page import Page
 
@@ -382,17 +383,13 @@ def test_a_file_is_only_reachable_through_its_own_questionnaire(
     all_types,
     stored,
 ):
-    from assessments.rounds import round_open
-    from tests.frameworks.factories import make_edition
-
     def another_round(municipality, coordinator, year):
-        return round_open(
-            municipality=municipality,
-            edition=make_edition(),
+        return open_round(
+            municipality,
+            coordinator,
             fiscal_year=year,
             opens_on=all_types.round.opens_on,
             closes_on=all_types.round.closes_on,
-            user=coordinator,
         ).questionnaires.get(department__name="DX推進課")
 
     # C's respondent has a questionnaire of their own but cannot reach A's file through it,

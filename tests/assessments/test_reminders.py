@@ -12,8 +12,9 @@ from django.urls import reverse
 
 from accounts.models import Membership, Role
 from assessments.coordination import CoordinationError, assignment_set, round_close
-from assessments.models import Answer, QuestionnaireStatus
+from assessments.models import QuestionnaireStatus
 from assessments.reminders import questionnaire_path, reminders_send
+from tests.assessment_factories import AnswerFactory
 from tests.factories import MembershipFactory, UserFactory
 
 TODAY = datetime.date(2026, 7, 1)
@@ -88,12 +89,7 @@ def test_returned_questionnaires_are_reminded_with_the_reason(personas, two_depa
 def test_the_mail_says_round_department_progress_date_and_url(personas, two_departments):
     round_, tax_respondent = two_departments
     questionnaire = round_.questionnaires.get(department=personas.other_department_a)
-    Answer.objects.create(
-        questionnaire=questionnaire,
-        indicator=round_.edition.indicators.get(code="STD-01"),
-        level=2,
-        version=1,
-    )
+    AnswerFactory(questionnaire=questionnaire, code="STD-01", level=2)
     reminders_send(round=round_, base_url="https://dx.example.lg.jp/", today=TODAY)
     (message,) = [m for m in mail.outbox if m.to == [tax_respondent.email]]
     assert message.subject == (

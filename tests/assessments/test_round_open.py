@@ -1,9 +1,8 @@
-import datetime
-
 import pytest
 
 from assessments.models import Assignment
-from assessments.rounds import RoundError, round_open
+from assessments.rounds import RoundError
+from tests import assessment_factories
 from tests.frameworks.factories import make_edition
 
 
@@ -24,13 +23,8 @@ def test_departments_of_every_named_kind_answer_and_the_first_kind_owns(personas
     tax = personas.other_department_a  # 税務課
     edition = make_edition(indicators=1, areas=1, with_choice_and_count=False)
     edition.indicators.update(department_kinds=["taxation", "dx_promotion"])
-    round_ = round_open(
-        municipality=personas.municipality_a,
-        edition=edition,
-        fiscal_year=2027,
-        opens_on=datetime.date(2027, 6, 1),
-        closes_on=datetime.date(2027, 9, 30),
-        user=personas.coordinator_a,
+    round_ = assessment_factories.open_round(
+        personas.municipality_a, personas.coordinator_a, edition=edition, fiscal_year=2027
     )
     pairs = set(round_.assignments.values_list("department", "is_owner"))
     assert (tax.pk, True) in pairs and (personas.department_a.pk, False) in pairs
@@ -38,24 +32,17 @@ def test_departments_of_every_named_kind_answer_and_the_first_kind_owns(personas
 
 def test_one_round_per_fiscal_year(open_round, personas):
     with pytest.raises(RoundError, match="すでにあります"):
-        round_open(
-            municipality=personas.municipality_a,
+        assessment_factories.open_round(
+            personas.municipality_a,
+            personas.coordinator_a,
             edition=open_round.edition,
-            fiscal_year=2026,
-            opens_on=datetime.date(2026, 6, 1),
-            closes_on=datetime.date(2026, 9, 30),
-            user=personas.coordinator_a,
+            fiscal_year=open_round.fiscal_year,
         )
 
 
 def test_only_published_editions_open_rounds(personas):
     draft = make_edition(status="draft")
     with pytest.raises(RoundError, match="公開中"):
-        round_open(
-            municipality=personas.municipality_a,
-            edition=draft,
-            fiscal_year=2026,
-            opens_on=datetime.date(2026, 6, 1),
-            closes_on=datetime.date(2026, 9, 30),
-            user=personas.coordinator_a,
+        assessment_factories.open_round(
+            personas.municipality_a, personas.coordinator_a, edition=draft
         )

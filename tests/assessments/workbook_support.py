@@ -15,10 +15,10 @@ import openpyxl
 from django.urls import reverse
 
 from assessments.models import Questionnaire
-from assessments.rounds import round_open
 from assessments.workbooks.layout import COLUMN_NUMBER, INSTRUCTIONS_TITLE, LISTS_TITLE
 from assessments.workbooks.writing import workbook_build
 from frameworks.models import AnswerType
+from tests.assessment_factories import open_round
 from tests.frameworks.factories import IndicatorFactory, make_edition
 
 # code → answer type of the extra indicators, all in the first area.
@@ -59,13 +59,8 @@ def make_workbook_round(personas, *, fiscal_year: int = 2026) -> Questionnaire:
         department_kinds=["taxation"],
         question="税務の設問です。",
     )
-    round_ = round_open(
-        municipality=personas.municipality_a,
-        edition=edition,
-        fiscal_year=fiscal_year,
-        opens_on=datetime.date(fiscal_year, 6, 1),
-        closes_on=datetime.date(fiscal_year, 9, 30),
-        user=personas.coordinator_a,
+    round_ = open_round(
+        personas.municipality_a, personas.coordinator_a, edition=edition, fiscal_year=fiscal_year
     )
     return round_.questionnaires.get(department=personas.department_a)
 

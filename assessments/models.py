@@ -188,7 +188,7 @@ class QuestionnaireEvent(models.Model):
 class AnswerQuerySet(models.QuerySet):
     def answered(self):
         """Answer.is_answered, as a filter."""
-        return self.filter(
+        return self.filter(carried_from__isnull=True).filter(
             models.Q(not_applicable=True)
             | models.Q(level__isnull=False)
             | models.Q(yes__isnull=False)
@@ -203,6 +203,11 @@ class Answer(models.Model):
 
     `version` rises by one with every saved change; a save names the version it
     started from and is refused as a conflict when someone saved in between.
+
+    `carried_from` is set while the answer is a starting point copied from the
+    department's answer in an earlier round (assessments.carry_over) that the
+    respondent has not yet confirmed or changed: until then it does not count as
+    answered (progress, scoring, submission). Any save clears it.
     """
 
     questionnaire = models.ForeignKey(
@@ -223,6 +228,16 @@ class Answer(models.Model):
     )
     comment = LimitedTextField(_("コメント"), blank=True, max_length=COMMENT_MAX)
     evidence_url = models.URLField(_("根拠資料のURL"), blank=True, max_length=URL_MAX)
+    # PROTECT: deleting the earlier round must not silently turn unconfirmed answers into
+    # confirmed ones. Cleared on confirmation, so only unconfirmed answers hold it.
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("引き継ぎ元の回答（未確認）"),
+    )
     version = models.PositiveIntegerField(default=0)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
@@ -243,10 +258,18 @@ class Answer(models.Model):
 
     @property
     def is_answered(self) -> bool:
+        """Given a value or marked 該当しない, and not an unconfirmed carried answer."""
+        if self.carried_from_id is not None:
+            return False
         return self.not_applicable or any(
             value not in (None, "")
             for value in (self.level, self.yes, self.number, self.choice_id, self.text)
         )
+
+    @property
+    def is_carried(self) -> bool:
+        """Copied from an earlier round and not yet confirmed or changed by the respondent."""
+        return self.carried_from_id is not None
 
 
 class AnswerChange(models.Model):

@@ -51,6 +51,76 @@ class AuditAction(models.TextChoices):
     CATALOGUE_PUBLISHED = "catalogue_published", _("評価枠組みの版の公開")
     CATALOGUE_RETIRED = "catalogue_retired", _("評価枠組みの版の廃止")
     CATALOGUE_DRAFT_DELETED = "catalogue_draft_deleted", _("評価枠組みの下書きの削除")
+    MEMBERSHIP_ADDED = "membership_added", _("役割の付与")
+    MEMBERSHIP_CHANGED = "membership_changed", _("役割の変更")
+    DEPARTMENT_CREATED = "department_created", _("部署の追加")
+    DEPARTMENT_CHANGED = "department_changed", _("部署の変更")
+    ROUND_OPENED = "round_opened", _("評価ラウンドの開始")
+    ROUND_CLOSED = "round_closed", _("評価ラウンドの締切")
+    REMINDERS_SENT = "reminders_sent", _("督促メールの送信")
+    CONSOLIDATION_SET = "consolidation_set", _("団体の回答の決定")
+    ACTION_ITEM_CREATED = "action_item_created", _("アクションの追加")
+    ACTION_ITEM_CHANGED = "action_item_changed", _("アクションの変更")
+    ACTION_ITEM_STATUS_CHANGED = "action_item_status_changed", _("アクションの状態の変更")
+    CATALOGUE_EDITION_CREATED = "catalogue_edition_created", _("評価枠組みの版の取り込み")
+    CATALOGUE_EDITION_CLONED = "catalogue_edition_cloned", _("評価枠組みの版の複製")
+    CATALOGUE_EDITION_CHANGED = "catalogue_edition_changed", _("評価枠組みの版の変更")
+    CATALOGUE_AREA_CREATED = "catalogue_area_created", _("取組分野の追加")
+    CATALOGUE_AREA_CHANGED = "catalogue_area_changed", _("取組分野の変更")
+    CATALOGUE_AREA_DELETED = "catalogue_area_deleted", _("取組分野の削除")
+    CATALOGUE_AREA_MOVED = "catalogue_area_moved", _("取組分野の並べ替え")
+    CATALOGUE_INDICATOR_CREATED = "catalogue_indicator_created", _("指標の追加")
+    CATALOGUE_INDICATOR_CHANGED = "catalogue_indicator_changed", _("指標の変更")
+    CATALOGUE_INDICATOR_DELETED = "catalogue_indicator_deleted", _("指標の削除")
+    CATALOGUE_INDICATOR_MOVED = "catalogue_indicator_moved", _("指標の並べ替え")
+
+
+# Who reads which events. A municipality's coordinators read the events recorded with it,
+# and its people's ACCOUNT_ACTIONS, which have no municipality (accounts.access decides who
+# its people are). CATALOGUE_ACTIONS have no municipality either: catalogue editors and
+# system admins read them on the catalogue's log. PORTAL_ACTIONS are for system admins
+# only (the Django admin): a password reset names an address, not a person of anywhere,
+# and removing an authenticator is an administrator's act.
+ACCOUNT_ACTIONS = frozenset(
+    {
+        AuditAction.LOGIN,
+        AuditAction.LOGIN_FAILED,
+        AuditAction.LOCKOUT,
+        AuditAction.TWO_FACTOR_VERIFIED,
+        AuditAction.TWO_FACTOR_FAILED,
+        AuditAction.TWO_FACTOR_ENROLLED,
+        AuditAction.LOGOUT,
+        AuditAction.SESSION_EXPIRED,
+        AuditAction.PASSWORD_SET,
+    }
+)
+CATALOGUE_ACTIONS = frozenset(
+    {
+        AuditAction.CATALOGUE_EDITION_CREATED,
+        AuditAction.CATALOGUE_EDITION_CLONED,
+        AuditAction.CATALOGUE_EDITION_CHANGED,
+        AuditAction.CATALOGUE_PUBLISHED,
+        AuditAction.CATALOGUE_RETIRED,
+        AuditAction.CATALOGUE_DRAFT_DELETED,
+        AuditAction.CATALOGUE_AREA_CREATED,
+        AuditAction.CATALOGUE_AREA_CHANGED,
+        AuditAction.CATALOGUE_AREA_DELETED,
+        AuditAction.CATALOGUE_AREA_MOVED,
+        AuditAction.CATALOGUE_INDICATOR_CREATED,
+        AuditAction.CATALOGUE_INDICATOR_CHANGED,
+        AuditAction.CATALOGUE_INDICATOR_DELETED,
+        AuditAction.CATALOGUE_INDICATOR_MOVED,
+    }
+)
+PORTAL_ACTIONS = frozenset(
+    {
+        AuditAction.PASSWORD_RESET_REQUESTED,
+        AuditAction.PASSWORD_RESET_THROTTLED,
+        AuditAction.TWO_FACTOR_REMOVED,
+        AuditAction.BULK_EXPORT_STARTED,
+    }
+)
+MUNICIPALITY_ACTIONS = frozenset(AuditAction) - CATALOGUE_ACTIONS - PORTAL_ACTIONS
 
 
 class AuditEventQuerySet(models.QuerySet):

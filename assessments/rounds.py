@@ -14,6 +14,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from assessments.models import Assignment, Questionnaire, Round, Survey
+from audit import detail
+from audit.models import AuditAction
+from audit.recording import record
 from frameworks.models import Edition, EditionStatus, Indicator
 from municipalities.models import Department, DepartmentKind, Municipality
 
@@ -91,5 +94,20 @@ def round_open(
         Questionnaire(round=round_, department=department)
         for department in departments
         if department.pk in assigned
+    )
+    record(
+        AuditAction.ROUND_OPENED,
+        user=user,
+        municipality=municipality,
+        target=str(round_),
+        detail={
+            "round": detail.fiscal_year(round_),
+            "edition": detail.edition(edition),
+            "opens_on": detail.day(opens_on),
+            "closes_on": detail.day(closes_on),
+            "departments": len(assigned),
+            "indicators": len(plan),
+            "survey": survey.name if survey is not None else "",
+        },
     )
     return round_

@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.access import Capability, access_for
 from assessments.models import (
@@ -39,10 +40,13 @@ from assessments.models import (
     Survey,
 )
 from assessments.notifications import questionnaire_event_notify
+from assessments.reconciliation import answer_summary
 from assessments.rounds import RoundError, round_open
+from audit import detail
 from audit.models import AuditAction
 from audit.recording import record
 from frameworks.models import Edition, EditionStatus, Indicator
+from frameworks.selectors import rubric_labels
 from municipalities.models import Department, Municipality
 from results.models import SnapshotTrigger
 from results.snapshots import snapshots_refresh
@@ -74,6 +78,13 @@ def round_close(*, round: Round, user) -> Round:
     round.closed_at = locked.closed_at = timezone.now()
     locked.full_clean()
     locked.save(update_fields=["status", "closed_at"])
+    record(
+        AuditAction.ROUND_CLOSED,
+        user=user,
+        municipality=locked.municipality_id,
+        target=str(round),
+        detail={"round": detail.fiscal_year(locked)},
+    )
     snapshots_refresh(round=locked, trigger=SnapshotTrigger.CLOSED)
     return round
 
@@ -194,21 +205,34 @@ def _record_assignment(round_, indicator, current: dict, wanted: dict, owner, us
         return "、".join(sorted(d.name for d in departments))
 
     old_owner = next((a.department for a in current.values() if a.is_owner), None)
-    changes = {}
+    changes = []
     if set(current) != set(wanted):
-        changes["departments"] = [
-            names(a.department for a in current.values()),
-            names(wanted.values()),
-        ]
+        changes.append(
+            detail.change(
+                detail.word(gettext_lazy("回答する部署")),
+                names(a.department for a in current.values()),
+                names(wanted.values()),
+            )
+        )
     if old_owner != owner:
-        changes["owner"] = [old_owner.name if old_owner else "", owner.name]
+        changes.append(
+            detail.change(
+                detail.word(gettext_lazy("主担当")),
+                old_owner.name if old_owner else None,
+                owner.name,
+            )
+        )
     if changes:
         record(
             AuditAction.ASSIGNMENT_CHANGED,
             user=user,
             municipality=round_.municipality_id,
             target=f"{round_} {indicator.code}",
-            detail={"indicator": indicator.code, "changes": changes},
+            detail={
+                "round": detail.fiscal_year(round_),
+                "indicator": detail.indicator(indicator),
+                "changes": changes,
+            },
         )
 
 
@@ -344,6 +368,23 @@ def consolidation_set(
     consolidation.decided_by = user
     consolidation.full_clean()
     consolidation.save()
+    with translation.override("ja"):  # stored in the portal's source language, as labels are
+        answer_text = answer_summary(
+            indicator, answer, rubric_labels(indicator_id=indicator.pk).get(indicator.pk, {})
+        )
+    record(
+        AuditAction.CONSOLIDATION_SET,
+        user=user,
+        municipality=round.municipality_id,
+        target=f"{round} {indicator.code}",
+        detail={
+            "round": detail.fiscal_year(round),
+            "indicator": detail.indicator(indicator),
+            "department": answer.questionnaire.department.name,
+            "answer": answer_text,
+            "note": detail.quoted(note),
+        },
+    )
     # The municipality's results rest on this choice, also after the round closed.
     snapshots_refresh(round=round, trigger=SnapshotTrigger.CONSOLIDATED)
     return consolidation

@@ -7,11 +7,12 @@ from playwright.sync_api import expect
 
 from results.models import SnapshotTrigger
 from results.snapshots import snapshots_refresh
+from tests.assessment_factories import open_round
 from tests.browser.test_rounds import _sign_in
 from tests.frameworks.factories import make_edition
 from tests.results.test_benchmarks import make_round
 from tests.results.test_dashboard import url
-from tests.results.test_snapshots import answer, make_tiny_edition, open_round
+from tests.results.test_snapshots import answer, make_tiny_edition
 
 LINK = '<a href="http://evil.example/">x</a>'
 BOLD = "<b>太字</b>課"
@@ -39,7 +40,7 @@ def test_dashboard_shows_hostile_names_as_text(page, personas):
         [("M-1", "std", 0), ("S-1", "sec", 0)],
         areas={"std": (AREA_LINK, "Standardisation"), "sec": ("<b>セキュリティ</b>", "Security")},
     )
-    round_ = open_round(personas, edition)
+    round_ = open_round(personas.municipality_a, personas.coordinator_a, edition=edition)
     answer(round_, personas.department_a, "M-1", level=3)
     answer(round_, personas.department_a, "S-1", level=1)
     snapshots_refresh(round=round_, trigger=SnapshotTrigger.RECOMPUTED)

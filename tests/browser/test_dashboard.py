@@ -4,11 +4,12 @@ from playwright.sync_api import expect
 from assessments.submitting import questionnaire_submit
 from results.models import SnapshotTrigger
 from results.snapshots import snapshots_refresh
+from tests.assessment_factories import open_round
 from tests.browser.test_rounds import _shot, _sign_in
 from tests.factories import MunicipalityFactory
 from tests.results.test_benchmarks import make_round
 from tests.results.test_dashboard import url
-from tests.results.test_snapshots import answer, make_tiny_round, open_round
+from tests.results.test_snapshots import answer, make_tiny_round
 from tests.results.test_trend import make_two_editions, scored
 
 
@@ -45,7 +46,7 @@ def test_radar_has_previous_peer_and_target_and_the_trend_is_drawn(
 ):
     old, new = make_two_editions()
     scored(personas, old, 2025, {"MNC-1": 4, "ONL-1": 0})
-    current = open_round(personas, new, 2026)
+    current = open_round(personas.municipality_a, personas.coordinator_a, edition=new)
     answer(current, personas.department_a, "MNC-1", level=2, target_level=4)
     answer(current, personas.department_a, "ONL-1", level=3)
     answer(current, personas.department_a, "FRT-1", level=4)

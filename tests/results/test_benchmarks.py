@@ -1,12 +1,9 @@
 """Benchmarks: statistics, k-anonymity, who may see what, and a fixed number of queries."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Round
 from results.benchmarks import (
     K_ANONYMITY,
     GroupStat,
@@ -16,6 +13,7 @@ from results.benchmarks import (
     rank,
 )
 from results.models import ScoreSnapshot, SnapshotTrigger
+from tests.assessment_factories import RoundFactory
 from tests.factories import MunicipalityFactory, PrefectureFactory
 from tests.frameworks.factories import make_edition
 from tests.personas import PERSONA_NAMES
@@ -54,13 +52,8 @@ def make_round(municipality, edition, user, score, *, fiscal_year=2026, areas=(N
     or a dict of area code → score."""
     if not isinstance(areas, dict):
         areas = {f"area-{n}": area_score for n, area_score in enumerate(areas, start=1)}
-    round_ = Round.objects.create(
-        municipality=municipality,
-        edition=edition,
-        fiscal_year=fiscal_year,
-        opens_on=datetime.date(2026, 6, 1),
-        closes_on=datetime.date(2026, 9, 30),
-        created_by=user,
+    round_ = RoundFactory(
+        municipality=municipality, edition=edition, fiscal_year=fiscal_year, created_by=user
     )
     if score is not None:
         ScoreSnapshot.objects.create(

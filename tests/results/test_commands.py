@@ -7,9 +7,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from assessments.models import Answer
-from assessments.rounds import round_open
 from results.models import ScoreSnapshot, SnapshotTrigger
 from results.snapshots import snapshots_refresh
+from tests.assessment_factories import open_round
 from tests.results.test_snapshots import answer, make_tiny_round
 
 
@@ -87,13 +87,8 @@ def test_recompute_scores_replaces_what_a_submission_stored(scored):
 
 
 def test_recompute_scores_covers_every_round_or_just_one(scored, personas):
-    other = round_open(
-        municipality=personas.municipality_a,
-        edition=scored.edition,
-        fiscal_year=2027,
-        opens_on=scored.opens_on,
-        closes_on=scored.closes_on,
-        user=personas.coordinator_a,
+    other = open_round(
+        personas.municipality_a, personas.coordinator_a, edition=scored.edition, fiscal_year=2027
     )
     out = _run("recompute_scores", "--round", str(other.pk), "--verbosity", "2")
     assert f"ラウンド {other.pk}" in out and "2件" in out

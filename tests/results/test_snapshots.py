@@ -1,6 +1,5 @@
 """Stored results: what submitting, approving and closing store, and which answers they score."""
 
-import datetime
 import json
 from unittest import mock
 
@@ -15,7 +14,6 @@ from assessments.coordination import (
     round_close,
 )
 from assessments.models import Answer, QuestionnaireStatus, Round
-from assessments.rounds import round_open
 from assessments.submitting import questionnaire_submit
 from frameworks.models import AnswerType
 from results.models import ScoreSnapshot, SnapshotTrigger
@@ -28,6 +26,7 @@ from results.snapshots import (
     snapshots_refresh,
     targets_from_json,
 )
+from tests.assessment_factories import AnswerFactory, open_round
 from tests.assessments.conftest import make_open_round
 from tests.factories import DepartmentFactory
 from tests.frameworks.factories import (
@@ -60,31 +59,20 @@ def make_tiny_edition(indicators: list[tuple[str, str, int]], areas=AREAS, **edi
     return edition
 
 
-def open_round(personas, edition, fiscal_year=2026) -> Round:
-    """Municipality A's round on `edition`; every indicator goes to department_a."""
-    return round_open(
-        municipality=personas.municipality_a,
-        edition=edition,
-        fiscal_year=fiscal_year,
-        opens_on=datetime.date(2026, 6, 1),
-        closes_on=datetime.date(2026, 9, 30),
-        user=personas.coordinator_a,
-    )
-
-
 def make_tiny_round(personas, indicators: list[tuple[str, str, int]], fiscal_year=2026) -> Round:
-    """Municipality A's round on a new `make_tiny_edition(indicators)`."""
-    return open_round(personas, make_tiny_edition(indicators), fiscal_year)
+    """Municipality A's round on a new `make_tiny_edition(indicators)`; every indicator goes
+    to department_a."""
+    return open_round(
+        personas.municipality_a,
+        personas.coordinator_a,
+        edition=make_tiny_edition(indicators),
+        fiscal_year=fiscal_year,
+    )
 
 
 def answer(round_, department, code, **values) -> Answer:
-    questionnaire = round_.questionnaires.get(department=department)
-    return Answer.objects.create(
-        questionnaire=questionnaire,
-        indicator=round_.edition.indicators.get(code=code),
-        version=1,
-        **values,
-    )
+    """`department`'s answer to `code` in `round_`, saved (version 1) with `values`."""
+    return AnswerFactory(round=round_, department=department, code=code, **values)
 
 
 def snapshot_of(round_, department=None) -> ScoreSnapshot:
@@ -257,13 +245,10 @@ def test_everything_not_applicable_has_no_score(personas):
 
 def test_every_answer_type_is_read_from_its_own_field(personas):
     """make_edition's round: STD-01..06 (maturity) and CHO-01 (choice, full score 100)."""
-    open_round = make_open_round(personas)
-    values = {"STD-01": {"level": 4}, "CHO-01": {"choice": None}}
-    choice = open_round.edition.indicators.get(code="CHO-01").choices.get(code="partial")
-    values["CHO-01"]["choice"] = choice
-    for code, fields in values.items():
-        answer(open_round, personas.department_a, code, **fields)
-    inputs, stages = round_inputs(open_round)
+    round_ = make_open_round(personas)
+    answer(round_, personas.department_a, "STD-01", level=4)
+    answer(round_, personas.department_a, "CHO-01", choice_code="partial")
+    inputs, stages = round_inputs(round_)
     by_code = {item.code: item for item in inputs[None]}
     assert set(by_code) == {f"STD-0{n}" for n in range(1, 7)} | {"CHO-01"}  # no CNT-01: a city
     assert (by_code["STD-01"].max_level, by_code["STD-01"].level) == (4, 4)
@@ -397,14 +382,7 @@ def _big_round(personas, *, departments: int, indicators: int) -> Round:
     for n in range(departments - 1):
         DepartmentFactory(municipality=personas.municipality_a, name=f"DX室{n}")
     edition = make_edition(indicators=indicators, areas=3)
-    round_ = round_open(
-        municipality=personas.municipality_a,
-        edition=edition,
-        fiscal_year=2026,
-        opens_on=datetime.date(2026, 6, 1),
-        closes_on=datetime.date(2026, 9, 30),
-        user=personas.coordinator_a,
-    )
+    round_ = open_round(personas.municipality_a, personas.coordinator_a, edition=edition)
     top_choice = edition.indicators.get(code="CHO-01").choices.order_by("order").last()
     for questionnaire in round_.questionnaires.all():
         for indicator in edition.indicators.all():
@@ -414,9 +392,7 @@ def _big_round(personas, *, departments: int, indicators: int) -> Round:
                 values = {"level": indicator.pk % 5}
             else:
                 values = {"not_applicable": True}
-            Answer.objects.create(
-                questionnaire=questionnaire, indicator=indicator, version=1, **values
-            )
+            AnswerFactory(questionnaire=questionnaire, indicator=indicator, **values)
     first = round_.questionnaires.order_by("pk").first()
     chosen = first.answers.select_related("indicator").first()
     consolidation_set(

@@ -8,10 +8,11 @@ from frameworks.models import IndicatorLineage, LineageRelation
 from results.models import SnapshotTrigger
 from results.snapshots import snapshots_refresh
 from results.trend import Trend, TrendPoint, area_maps, mapped_area_scores
+from tests.assessment_factories import open_round
 from tests.frameworks.factories import FrameworkFactory
 from tests.results.test_cards import maturity, stored
 from tests.results.test_dashboard import DASHBOARD_QUERIES, text, url
-from tests.results.test_snapshots import answer, make_tiny_edition, open_round
+from tests.results.test_snapshots import answer, make_tiny_edition
 
 # --- the pure mapping -------------------------------------------------------------------------
 
@@ -107,7 +108,9 @@ def editions(db):
 
 
 def scored(personas, edition, fiscal_year, levels: dict[str, int]):
-    round_ = open_round(personas, edition, fiscal_year)
+    round_ = open_round(
+        personas.municipality_a, personas.coordinator_a, edition=edition, fiscal_year=fiscal_year
+    )
     for code, level in levels.items():
         answer(round_, personas.department_a, code, level=level)
     snapshots_refresh(round=round_, trigger=SnapshotTrigger.RECOMPUTED)

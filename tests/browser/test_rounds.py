@@ -4,10 +4,11 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from assessments.models import Answer, QuestionnaireStatus, Round
+from assessments.models import QuestionnaireStatus, Round
 from assessments.submitting import questionnaire_submit
 from dxportal.japanese_calendar import fiscal_year_of
 from frameworks.models import AnswerType
+from tests.assessment_factories import AnswerFactory, open_round
 from tests.frameworks.factories import make_edition
 from tests.personas import PASSWORD
 from tests.two_factor import pass_two_factor
@@ -40,12 +41,8 @@ def _submit_in_the_database(questionnaire, respondent):
             if indicator.answer_type == AnswerType.CHOICE
             else {"level": 3}
         )
-        Answer.objects.create(
-            questionnaire=questionnaire,
-            indicator=indicator,
-            version=1,
-            updated_by=respondent,
-            **values,
+        AnswerFactory(
+            questionnaire=questionnaire, indicator=indicator, updated_by=respondent, **values
         )
     questionnaire_submit(questionnaire=questionnaire, user=respondent)
 
@@ -106,19 +103,8 @@ def test_coordinator_opens_a_round_and_returns_a_questionnaire(page, personas, a
 def test_coordinator_reassigns_and_reconciles_with_the_keyboard_pages(
     page, personas, assert_accessible
 ):
-    import datetime
-
-    from assessments.rounds import round_open
-
     edition = make_edition(indicators=2, areas=1)
-    round_ = round_open(
-        municipality=personas.municipality_a,
-        edition=edition,
-        fiscal_year=2026,
-        opens_on=datetime.date(2026, 4, 1),
-        closes_on=datetime.date(2026, 9, 30),
-        user=personas.coordinator_a,
-    )
+    round_ = open_round(personas.municipality_a, personas.coordinator_a, edition=edition)
     _sign_in(page, personas.coordinator_a)
     page.goto(
         reverse(
@@ -140,12 +126,7 @@ def test_coordinator_reassigns_and_reconciles_with_the_keyboard_pages(
 
     std01 = edition.indicators.get(code="STD-01")
     for department, level in [(personas.department_a, 1), (personas.other_department_a, 4)]:
-        Answer.objects.create(
-            questionnaire=round_.questionnaires.get(department=department),
-            indicator=std01,
-            level=level,
-            version=1,
-        )
+        AnswerFactory(round=round_, department=department, indicator=std01, level=level)
     page.goto(
         reverse(
             "rounds:reconciliation",

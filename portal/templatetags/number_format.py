@@ -1,0 +1,24 @@
+"""{{ area.score|score }} → 62.3 (— when there is none), {{ rate|percent }} → 53.0%.
+
+The filters only call dxportal.number_format, the one home of how a score or
+a percentage reads (see its docstring), so a page, a PDF report and a command
+never round the same number differently.
+"""
+
+from django import template
+
+from dxportal.number_format import percent_text, score_text
+
+register = template.Library()
+
+
+@register.filter
+def score(value: float | None) -> str:
+    """A 0–100 score to one decimal, halves up; — when there is none."""
+    return score_text(value)
+
+
+@register.filter
+def percent(value: float | None) -> str:
+    """A percentage to one decimal, halves up, with a half-width %; — when there is none."""
+    return percent_text(value)

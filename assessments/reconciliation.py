@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from assessments.models import Answer, Assignment, Consolidation, Round
 from assessments.municipality_answers import counted_answer, owner_departments
 from dxportal.localized import localized_text
+from dxportal.number_format import rounded
 from frameworks.models import AnswerType, Indicator
 from frameworks.selectors import rubric_labels
 from municipalities.models import Department
@@ -56,7 +57,7 @@ class IndicatorReconciliation:
         scores = [row.score for row in self.rows if row.score is not None]
         if not self.is_scored or len(scores) < 2:
             return None
-        return round(max(scores) - min(scores), 1)
+        return rounded(max(scores) - min(scores))
 
     @property
     def disagrees(self) -> bool:

@@ -3,7 +3,8 @@
 Pure (no Django, no database, no new dependency): plain numbers in, an SVG
 document out, which the report template places inline so WeasyPrint keeps it
 as vector paths and text. The numbers are the dashboard's
-(results.dashboard), so the report and the page never disagree.
+(results.dashboard), written as everywhere else (dxportal.number_format), so
+the report and the page never disagree.
 
 Inline SVG text does not inherit the page's font, so every chart names its
 font family itself (FONT_FAMILY, the report's @font-face families). Every
@@ -16,8 +17,9 @@ same numbers in a table next to it.
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from xml.sax.saxutils import escape, quoteattr
+
+from dxportal.number_format import compact_number
 
 FONT_FAMILY = "'BIZ UDPGothic', 'Noto Sans CJK JP Fallback'"
 TEXT = "#1a1a1a"
@@ -48,12 +50,6 @@ NOT_ATTAINED = 'fill="#ffffff" stroke="{colour}" stroke-width="1" stroke-dasharr
 
 # Stage bars: one fill per stage, light to dark, in stage order.
 STAGE_FILLS = ("#9db7f9", "#4979f5", "#0031d8", "#001a73", "#000c3a")
-
-
-def _number(value: float) -> str:
-    """One decimal, halves rounded up as the pages' floatformat does (62.25 → 62.3), no trailing 0."""
-    rounded = Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return f"{rounded:f}".rstrip("0").rstrip(".")
 
 
 def _svg(width: int, height: int, title: str, body: list[str]) -> str:
@@ -264,7 +260,7 @@ def stage_chart(groups: Sequence[tuple[str, Sequence[StageBar]]], words: StageCh
                 )
                 body.append(
                     f'<text x="{label_width + length + 4:.1f}" y="{row + bar - 1}" font-size="8">'
-                    f"{_number(item.score)}</text>"
+                    f"{compact_number(item.score)}</text>"
                 )
             threshold = label_width + plot_width * item.threshold / 100
             thresholds += f"M{threshold:.1f},{row - 1}V{row + bar + 1}"

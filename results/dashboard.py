@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Questionnaire, QuestionnaireStatus, Round
 from dxportal.localized import localized_text
+from dxportal.number_format import rounded_decimal
 from frameworks.models import Indicator, PolicyArea, Stage
 from municipalities.models import Department
 from results.benchmarks import same_kind_peers
@@ -206,7 +207,12 @@ def _summary(areas: list[AreaRow]) -> str:
     low = min(scored, key=lambda a: a.score)
     return _(
         "最も高い分野は{high}（{high_score:.1f}点）、最も低い分野は{low}（{low_score:.1f}点）です。"
-    ).format(high=high.name, high_score=high.score, low=low.name, low_score=low.score)
+    ).format(
+        high=high.name,
+        high_score=rounded_decimal(high.score),
+        low=low.name,
+        low_score=rounded_decimal(low.score),
+    )
 
 
 def _radar_data(areas: list[AreaRow]) -> dict[str, Any]:

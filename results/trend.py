@@ -33,6 +33,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from assessments.models import Round
+from dxportal.number_format import rounded_decimal
 from frameworks.lineage import LineageGraph, lineage_graph
 from results.cards import StoredCard
 from results.models import ScoreSnapshot
@@ -67,8 +68,11 @@ class Trend:
         first, last = self.points[0], self.points[-1]
         if len(self.points) < 2 or first.overall is None or last.overall is None:
             return _("比べられる過去の結果はまだありません。")
-        change = last.overall - first.overall
-        if abs(change) < 0.05:
+        # The sentence states the numbers the table shows (dxportal.number_format), and
+        # the change between them, so it never says 変わりません beside 62.2 and 62.3.
+        first_score, last_score = rounded_decimal(first.overall), rounded_decimal(last.overall)
+        change = last_score - first_score
+        if change == 0:
             template = _(
                 "総合得点は{first_year}年度から{last_year}年度まで{last:.1f}点で変わりません。"
             )
@@ -85,8 +89,8 @@ class Trend:
         return template.format(
             first_year=first.fiscal_year,
             last_year=last.fiscal_year,
-            first=first.overall,
-            last=last.overall,
+            first=first_score,
+            last=last_score,
             change=abs(change),
         )
 

@@ -21,9 +21,10 @@ scripts; its keys are English and stable:
          "stages": [{"code": "digitization", "score": 50.0, "attained": false}, …]}, …]
     }
 
-Scores are 0–100 rounded to one decimal (null: nothing to score, e.g. every
-answer 該当しない); whether a stage is attained is decided on the unrounded
-scores (results.scoring, rule 4).
+Scores are 0–100 rounded to one decimal, halves up as every page rounds them
+(dxportal.number_format; null: nothing to score, e.g. every answer 該当しない);
+whether a stage is attained is decided on the unrounded scores (results.scoring,
+rule 4).
 """
 
 import json
@@ -35,16 +36,13 @@ from django.utils import timezone
 
 from assessments.models import Round
 from dxportal.localized import localized_text
+from dxportal.number_format import percent_text, rounded, score_text
 from frameworks.models import PolicyArea, Stage
 from municipalities.models import Municipality
 from results.models import ScoreSnapshot, SnapshotTrigger
 from results.scoring import NOT_STARTED
 from results.snapshots import round_identity
 from results.stage_names import stage_label, stage_names
-
-
-def _score(value: float | None) -> float | None:
-    return None if value is None else round(value, 1)
 
 
 def _attained(stage_codes: list[str], attained: str, code: str, by_stage: dict) -> bool:
@@ -72,9 +70,9 @@ def scores_document(
         "computed_at": timezone.localtime(snapshot.computed_at).isoformat(timespec="seconds"),
         "trigger": snapshot.trigger,
         "overall": {
-            "score": _score(card.overall.score),
+            "score": rounded(card.overall.score),
             "stage_attained": card.stage_attained,
-            "completeness": _score(card.completeness),
+            "completeness": rounded(card.completeness),
             "answered": card.answered,
             "total": card.total,
         },
@@ -84,7 +82,7 @@ def scores_document(
                 "name": stage.name,
                 "name_en": stage.name_en,
                 "threshold": stage.threshold,
-                "score": _score(card.by_stage[stage.code].score)
+                "score": rounded(card.by_stage[stage.code].score)
                 if stage.code in card.by_stage
                 else None,
                 "attained": _attained(codes, card.stage_attained, stage.code, card.by_stage),
@@ -96,15 +94,15 @@ def scores_document(
                 "code": area.code,
                 "name": area.name,
                 "name_en": area.name_en,
-                "score": _score(result.score),
+                "score": rounded(result.score),
                 "stage_attained": result.stage_attained,
-                "completeness": _score(result.completeness),
+                "completeness": rounded(result.completeness),
                 "answered": result.answered,
                 "total": result.total,
                 "stages": [
                     {
                         "code": code,
-                        "score": _score(result.by_stage[code].score)
+                        "score": rounded(result.by_stage[code].score)
                         if code in result.by_stage
                         else None,
                         "attained": _attained(codes, result.stage_attained, code, result.by_stage),
@@ -127,10 +125,6 @@ def _cell(text: str, width: int, *, right: bool = False) -> str:
     return padding + text if right else text + padding
 
 
-def _number(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}"
-
-
 def scores_table(document: dict[str, Any], stages: list[Stage], areas: list[PolicyArea]) -> str:
     names = stage_names(stages)
     area_names = {area.code: localized_text(area, "name") for area in areas}
@@ -141,8 +135,8 @@ def scores_table(document: dict[str, Any], stages: list[Stage], areas: list[Poli
         f" {round_['fiscal_year']}年度 ラウンド {round_['id']}"
         f" ・ {round_['edition']['title']}（版 {round_['edition']['version']}）",
         f"記録: {document['computed_at']}（{SnapshotTrigger(document['trigger']).label}）",
-        f"総合得点 {_number(overall['score'])} ・ 到達段階 {stage_label(overall['stage_attained'], names)}"
-        f" ・ 回答率 {_number(overall['completeness'])}%（{overall['answered']}/{overall['total']}）",
+        f"総合得点 {score_text(overall['score'])} ・ 到達段階 {stage_label(overall['stage_attained'], names)}"
+        f" ・ 回答率 {percent_text(overall['completeness'])}（{overall['answered']}/{overall['total']}）",
         "",
     ]
     rows = [["取組分野", "得点", "到達段階", "回答率", *(names[s.code] for s in stages)]]
@@ -150,19 +144,19 @@ def scores_table(document: dict[str, Any], stages: list[Stage], areas: list[Poli
         rows.append(
             [
                 area_names[area["code"]],
-                _number(area["score"]),
+                score_text(area["score"]),
                 stage_label(area["stage_attained"], names),
-                f"{_number(area['completeness'])}%",
-                *(_number(cell["score"]) for cell in area["stages"]),
+                percent_text(area["completeness"]),
+                *(score_text(cell["score"]) for cell in area["stages"]),
             ]
         )
     rows.append(
         [
             "全分野",
-            _number(overall["score"]),
+            score_text(overall["score"]),
             stage_label(overall["stage_attained"], names),
-            f"{_number(overall['completeness'])}%",
-            *(_number(stage["score"]) for stage in document["stages"]),
+            percent_text(overall["completeness"]),
+            *(score_text(stage["score"]) for stage in document["stages"]),
         ]
     )
     rows.append(

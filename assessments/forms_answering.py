@@ -18,6 +18,7 @@ from assessments.answer_values import AnswerValues, IndicatorSpec, parse_answer
 from assessments.answering import answer_values_of
 from assessments.models import Answer
 from dxportal.localized import localized_text
+from dxportal.number_format import PERCENT_SIGN
 from dxportal.text_limits import COMMENT_MAX, URL_MAX
 from frameworks.models import AnswerType
 
@@ -42,7 +43,7 @@ FIELD_LABELS = {
 def field_label(indicator, name: str) -> str:
     if name == "number":
         if indicator.answer_type == AnswerType.PERCENTAGE:
-            return _("割合（％）")
+            return _("割合（%）")
         if indicator.answer_type == AnswerType.COUNT:
             return _("件数・人数")
     return str(FIELD_LABELS.get(name, name))
@@ -223,7 +224,7 @@ class AnswerForm:
     @property
     def unit(self) -> str:
         if self.indicator.answer_type == AnswerType.PERCENTAGE:
-            return "％"
+            return PERCENT_SIGN
         return self.indicator.unit
 
 
@@ -249,7 +250,7 @@ def describe(indicator, name: str, value) -> str:
     if name == "yes":
         return _("はい") if value in (True, "yes", "true") else _("いいえ")
     if name == "number":
-        unit = "％" if indicator.answer_type == AnswerType.PERCENTAGE else indicator.unit
+        unit = PERCENT_SIGN if indicator.answer_type == AnswerType.PERCENTAGE else indicator.unit
         return f"{format_number(value)}{unit}"
     if name == "choice_code":
         for choice in indicator.choices.all():

@@ -46,8 +46,10 @@ from accounts.access import Access, Capability
 from assessments.models import Round
 from audit.models import AuditAction
 from audit.recording import record
+from dxportal.number_format import rounded
 from dxportal.spreadsheet_text import safe_text
 from exports.models import ExportItem, ExportJob, ItemStatus
+from exports.writers import SCORE_DIGITS
 from frameworks.models import Stage
 from municipalities.models import Municipality
 from results.models import ScoreSnapshot
@@ -338,7 +340,7 @@ def _summary_csv(items: list[ExportItem]) -> bytes:
             _("ラウンドID"),
             _("総合得点"),
             _("到達段階"),
-            _("回答率（％）"),
+            _("回答率（%）"),
             _("状態"),
             _("ファイル名"),
         ]
@@ -351,9 +353,13 @@ def _summary_csv(items: list[ExportItem]) -> bytes:
                 safe_text(item.municipality.name),
                 item.round.fiscal_year if item.round_id else "",
                 item.round_id or "",
-                "" if not done or item.overall_score is None else round(item.overall_score, 2),
+                ""
+                if not done or item.overall_score is None
+                else rounded(item.overall_score, SCORE_DIGITS),
                 safe_text(item.stage_attained) if done else "",
-                round(item.completeness, 2) if done and item.completeness is not None else "",
+                rounded(item.completeness, SCORE_DIGITS)
+                if done and item.completeness is not None
+                else "",
                 safe_text(item.get_status_display()),
                 safe_text(item.file_name) if done else "",
             ]

@@ -30,13 +30,16 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from assessments.workbooks.layout import SHEET_TITLE_MAX
+from dxportal.number_format import rounded
 from dxportal.spreadsheet_text import safe_text
 from exports.tables import AnswerInfo, Given, IndicatorExport, RoundExport
 from results.snapshots import round_identity
 
 JSON_FORMAT = "dxportal.round-export"
 JSON_VERSION = 1
-SCORE_DIGITS = 2  # scores in the tables; the JSON keeps full precision
+# Scores in the tables: two decimals, halves up as everywhere (dxportal.number_format);
+# the JSON keeps full precision.
+SCORE_DIGITS = 2
 
 
 @dataclass(frozen=True)
@@ -133,7 +136,7 @@ SCORE_COLUMNS = [
     Column(gettext_lazy("到達段階"), lambda r: r.stage_attained_name),
     Column(gettext_lazy("回答済み"), lambda r: r.answered),
     Column(gettext_lazy("指標数"), lambda r: r.total),
-    Column(gettext_lazy("回答率（％）"), lambda r: r.completeness),
+    Column(gettext_lazy("回答率（%）"), lambda r: r.completeness),
 ]
 
 
@@ -168,7 +171,7 @@ def _cell(value: Any) -> str | int | float | Decimal | None:
     if isinstance(value, bool):
         return _("はい") if value else ""
     if isinstance(value, float):
-        return round(value, SCORE_DIGITS)
+        return rounded(value, SCORE_DIGITS)
     if isinstance(value, int | Decimal):
         return value
     if isinstance(value, datetime):

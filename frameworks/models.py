@@ -144,7 +144,7 @@ class PolicyArea(models.Model):
 class AnswerType(models.TextChoices):
     MATURITY = "maturity", _("成熟度レベル")
     YES_NO = "yes_no", _("はい／いいえ")
-    PERCENTAGE = "percentage", _("割合（％）")
+    PERCENTAGE = "percentage", _("割合（%）")
     COUNT = "count", _("件数・人数")
     CHOICE = "choice", _("選択肢")
     TEXT = "text", _("自由記述")

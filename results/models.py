@@ -55,7 +55,7 @@ class ScoreSnapshot(models.Model):
     stage_attained = models.CharField(
         _("到達段階"), max_length=40, help_text=_("段階のコード、または not_started（未着手）")
     )
-    completeness = models.FloatField(_("回答率（％）"))
+    completeness = models.FloatField(_("回答率（%）"))
     card = models.JSONField(_("評価結果の詳細"))
 
     class Meta:

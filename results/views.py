@@ -68,7 +68,7 @@ def worked_example() -> dict:
             IndicatorInput(
                 "D", "x", "first", "percentage", number=30, not_applicable=True, answered=True
             ),
-            _("割合（％）"),
+            _("割合（%）"),
             _("該当しない"),
         ),
         (

@@ -186,7 +186,7 @@ def options_text(item: Item) -> str:
     elif kind == AnswerType.YES_NO:
         text = f"{YES}／{NO}"
     elif kind == AnswerType.PERCENTAGE:
-        text = "0〜100の数値（％）"
+        text = "0〜100の数値（%）"
     elif kind == AnswerType.COUNT:
         text = "0以上の整数" + (f"（{item.indicator.unit}）" if item.indicator.unit else "")
     else:

@@ -452,7 +452,7 @@ def test_history_shows_who_changed_what_old_to_new_newest_first(
     assert len(rows) == 5
     texts = [r.text.replace(" ", "") for r in rows]
     # Newest first (the back-dated change last).
-    assert "PCT-01" in texts[0] and "割合（％）:変更前（なし）→、変更後75％" in texts[0]
+    assert "PCT-01" in texts[0] and "割合（%）:変更前（なし）→、変更後75%" in texts[0]
     assert "現在値:変更前レベル1（検討中）→、変更後レベル3（全庁で実施）" in texts[1]
     assert "目標値:変更前（なし）→、変更後レベル4（継続的に改善）" in texts[1]
     last = texts[-1]

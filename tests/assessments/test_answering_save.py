@@ -232,7 +232,7 @@ def test_a_stale_save_is_a_conflict_showing_both_values_and_nothing_is_overwritt
     assert "あなたの入力" in table.text
     assert "他の人が保存した内容（山田 花子・" in table.text
     rows = {r.text for r in page.all("tr")}
-    assert any("割合（％）" in r and "90％" in r and "40％" in r and "違いあり" in r for r in rows)
+    assert any("割合（%）" in r and "90%" in r and "40%" in r and "違いあり" in r for r in rows)
     assert any("コメント" in r and "私の見立て" in r for r in rows)
     # Keep mine re-posts my values on top of theirs; take theirs reloads the stored block.
     keep = page.one("form", **{"data-answer-action": "keep"})

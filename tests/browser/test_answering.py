@@ -254,9 +254,9 @@ def test_a_conflict_shows_both_values_and_keep_mine_saves_mine(
     table = block.get_by_role("table")
     expect(table).to_contain_text("あなたの入力")
     expect(table).to_contain_text("他の人が保存した内容（山田 花子・")
-    row = table.get_by_role("row").filter(has_text="割合（％）")
-    expect(row).to_contain_text("90％")
-    expect(row).to_contain_text("40％")
+    row = table.get_by_role("row").filter(has_text="割合（%）")
+    expect(row).to_contain_text("90%")
+    expect(row).to_contain_text("40%")
     expect(page.locator(f"#status-{pct}")).to_contain_text("他の人が先に保存しました")
     expect(page.locator(f"#conflict-{pct}")).to_be_focused()  # not lost at the top of the page
     assert _answer(all_types, "PCT-01").number == Decimal("40")

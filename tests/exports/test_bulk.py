@@ -91,7 +91,7 @@ def test_a_consultant_exports_assigned_municipalities(client, personas, rounds):
             r["団体コード"],
             r["総合得点"],
             r["到達段階"],
-            r["回答率（％）"],
+            r["回答率（%）"],
             r["状態"],
             r["ファイル名"],
         )

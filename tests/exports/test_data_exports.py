@@ -75,7 +75,7 @@ def test_scores_csv_has_overall_areas_and_stages_from_the_snapshot(client, perso
     assert overall["集計"] == "総合"
     assert float(overall["得点"]) == pytest.approx(snapshot.overall_score, abs=0.01)
     assert overall["到達段階コード"] == snapshot.stage_attained
-    assert float(overall["回答率（％）"]) == snapshot.completeness
+    assert float(overall["回答率（%）"]) == snapshot.completeness
     kinds = {row["集計"] for row in municipality}
     assert kinds == {"総合", "段階別", "分野", "分野×段階"}
     areas = [row for row in municipality if row["集計"] == "分野"]

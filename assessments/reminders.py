@@ -20,6 +20,9 @@ from accounts.models import Membership, Role
 from assessments.coordination import CoordinationError
 from assessments.models import Questionnaire, QuestionnaireStatus, Round, RoundStatus
 from assessments.round_progress import DepartmentProgress, round_progress
+from audit import detail
+from audit.models import AuditAction
+from audit.recording import record
 from dxportal.japanese_calendar import fiscal_year_label, today_in_japan
 
 PENDING = (QuestionnaireStatus.IN_PROGRESS, QuestionnaireStatus.RETURNED)
@@ -112,15 +115,27 @@ def reminders_send(
         .order_by("department_id", "user_id")
     )
     sent = 0
+    recipients = []
     with translation.override("ja"):
         for membership in memberships:
+            progress = pending[membership.department_id]
             subject, body = reminder_message(
-                round_=round,
-                progress=pending[membership.department_id],
-                recipient=membership.user,
-                base_url=base_url,
+                round_=round, progress=progress, recipient=membership.user, base_url=base_url
             )
-            sent += send_mail(subject, body, None, [membership.user.email])
+            if send_mail(subject, body, None, [membership.user.email]):
+                sent += 1
+                recipients.append(
+                    {**detail.person(membership.user), "department": progress.department.name}
+                )
+    if sent:
+        # After the e-mails, which no transaction could take back: the event names who got one.
+        record(
+            AuditAction.REMINDERS_SENT,
+            user=user,
+            municipality=round.municipality_id,
+            target=str(round),
+            detail={"round": detail.fiscal_year(round), "sent": sent, "recipients": recipients},
+        )
     return sent
 
 

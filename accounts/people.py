@@ -49,6 +49,7 @@ from accounts.models import (
     Role,
     User,
 )
+from audit import detail
 from audit.models import AuditAction
 from audit.recording import record
 from municipalities.models import Department, Municipality
@@ -163,6 +164,13 @@ def respondent_add(
         )
         membership.full_clean()
         membership.save()
+        record(
+            AuditAction.MEMBERSHIP_ADDED,
+            user=invited_by,
+            municipality=municipality,
+            target=f"membership {membership.pk}",
+            detail=membership_detail(membership),
+        )
         logger.info(
             "respondent added: user=%s department=%s by=%s",
             user.pk,
@@ -208,6 +216,15 @@ def respondent_add(
     return invitation
 
 
+def membership_detail(membership: Membership) -> dict:
+    """An audit event's detail naming a role as it is: the person, the role, its department."""
+    return {
+        "person": detail.person(membership.user),
+        "role": detail.word(Role(membership.role).label),
+        "department": membership.department.name if membership.department_id else "",
+    }
+
+
 @transaction.atomic
 def respondent_remove(*, membership: Membership, removed_by: User) -> None:
     """Take a respondent off their department; the account stays.
@@ -223,11 +240,7 @@ def respondent_remove(*, membership: Membership, removed_by: User) -> None:
         user=removed_by,
         municipality=membership.municipality,
         target=f"membership {membership.pk}",
-        detail={
-            "email": membership.user.email,
-            "role": membership.role,
-            "department": membership.department.name,
-        },
+        detail=membership_detail(membership),
     )
     logger.info(
         "respondent removed: user=%s department=%s by=%s",

@@ -360,7 +360,7 @@ def test_invitations_and_removals_are_audited(client, personas):
     )
     coordinator.post(url)
     (removed,) = AuditEvent.objects.filter(action=AuditAction.MEMBERSHIP_REMOVED)
-    assert (removed.actor, removed.municipality, removed.detail["email"]) == (
+    assert (removed.actor, removed.municipality, removed.detail["person"]["email"]) == (
         personas.coordinator_a,
         personas.municipality_a,
         person.email,

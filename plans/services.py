@@ -1,9 +1,9 @@
 """Writes of action items: create, edit, change status. Never a delete: 中止 keeps the record.
 
 Each service checks the whole row (`full_clean`, plans.models.ActionItem.clean)
-before saving, inside a transaction, so bad input changes nothing. The
-municipality, the round, the indicator and who did what are set here, never
-taken from a form.
+before saving, inside a transaction, so bad input changes nothing, and audits
+what changed in the same transaction. The municipality, the round, the
+indicator and who did what are set here, never taken from a form.
 """
 
 import datetime
@@ -12,6 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments.models import Round
+from audit import detail
+from audit.models import AuditAction
+from audit.recording import record
 from frameworks.models import Indicator
 from municipalities.models import Department
 from plans.models import OPEN_STATUSES, ActionItem, ActionStatus
@@ -26,9 +29,33 @@ def _set_status(item: ActionItem, status: str) -> None:
     item.status = status
 
 
-def _save(item: ActionItem) -> ActionItem:
+# What a coordinator sets on an item, in the order of its form.
+EDITED_FIELDS = ("title", "department", "target_level", "due_on", "status", "note")
+
+
+def _save(item: ActionItem, action: AuditAction, before: dict | None, user) -> ActionItem:
+    """Check and save the item; audit it, unless an edit changed nothing."""
     item.full_clean()
     item.save()
+    after = detail.field_values(item, EDITED_FIELDS if before is None else list(before))
+    if before is None:
+        recorded = {"fields": detail.fields(ActionItem, after)}
+    else:
+        recorded = {"changes": detail.changes(ActionItem, before, after)}
+        if not recorded["changes"]:
+            return item
+    record(
+        action,
+        user=user,
+        municipality=item.municipality_id,
+        target=f"action item {item.pk}",
+        detail={
+            "round": detail.fiscal_year(item.round),
+            "indicator": detail.indicator(item.indicator),
+            "title": detail.quoted(item.title),
+            **recorded,
+        },
+    )
     return item
 
 
@@ -59,7 +86,7 @@ def action_item_create(
         updated_by=user,
     )
     _set_status(item, status)
-    return _save(item)
+    return _save(item, AuditAction.ACTION_ITEM_CREATED, None, user)
 
 
 @transaction.atomic
@@ -74,6 +101,7 @@ def action_item_update(
     status: str,
     user,
 ) -> ActionItem:
+    before = detail.field_values(item, EDITED_FIELDS)
     item.title = title
     item.department = department
     item.target_level = target_level
@@ -81,11 +109,12 @@ def action_item_update(
     item.note = note
     item.updated_by = user
     _set_status(item, status)
-    return _save(item)
+    return _save(item, AuditAction.ACTION_ITEM_CHANGED, before, user)
 
 
 @transaction.atomic
 def action_item_status_set(*, item: ActionItem, status: str, user) -> ActionItem:
+    before = detail.field_values(item, ["status"])
     item.updated_by = user
     _set_status(item, status)
-    return _save(item)
+    return _save(item, AuditAction.ACTION_ITEM_STATUS_CHANGED, before, user)

@@ -149,10 +149,14 @@ def change(label, old, new) -> dict:
     return {"label": label, "old": old, "new": new}
 
 
-def changes(model: type[models.Model], before: dict, after: dict) -> list[dict]:
-    """The fields whose stored value differs, in the order of `after`, with their labels."""
+def changes(
+    model: type[models.Model], before: dict, after: dict, labels: dict | None = None
+) -> list[dict]:
+    """The fields whose stored value differs, in the order of `after`, with their labels;
+    `labels` names what is no field of `model` (a rubric kept beside an indicator)."""
+    labels = labels or {}
     return [
-        change(field_label(model, name), before.get(name), value)
+        change(labels.get(name) or field_label(model, name), before.get(name), value)
         for name, value in after.items()
         if before.get(name) != value
     ]

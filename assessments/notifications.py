@@ -10,18 +10,23 @@ uses. Whoever acted gets no e-mail about it.
 The e-mails go out only once the service's transaction has committed
 (`transaction.on_commit`), so a refused or rolled-back action mails nobody.
 A mail server failure is logged and never undoes the action: the home page's
-to-do list shows the same work (portal.todo).
+to-do list shows the same work (portal.todo), and its 「お知らせ」 lists the
+events a person was mailed about (`notices_for`, the same RECIPIENT_ROLES rule).
 """
 
+import datetime
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from accounts.access import access_for
 from accounts.models import Role, User
 from assessments.models import QuestionnaireEvent, QuestionnaireEventKind
 from audit.context import current_request
@@ -73,6 +78,37 @@ def recipients_of(event: QuestionnaireEvent):
         .distinct()
         .order_by("pk")
     )
+
+
+@dataclass(frozen=True)
+class Notice:
+    event: QuestionnaireEvent
+    path: str  # the page to act on, as in the e-mail
+
+
+def notices_for(user, *, since: datetime.datetime, limit: int = 5) -> list[Notice]:
+    """The newest events since `since` that `user` is mailed about, newest first (one query;
+    none without a membership that hears of any)."""
+    scope = Q()
+    for membership in access_for(user).memberships:
+        kinds = [kind for kind, role in RECIPIENT_ROLES.items() if role == membership.role]
+        if not kinds or membership.municipality_id is None:
+            continue
+        where = Q(kind__in=kinds, questionnaire__round__municipality_id=membership.municipality_id)
+        if membership.role == Role.RESPONDENT:
+            where &= Q(questionnaire__department_id=membership.department_id)
+        scope |= where
+    if not scope:
+        return []
+    events = (
+        QuestionnaireEvent.objects.filter(scope, at__gte=since)
+        .exclude(actor=user)
+        .select_related(
+            "questionnaire__round__municipality__prefecture", "questionnaire__department", "actor"
+        )
+        .order_by("-at", "-pk")[:limit]
+    )
+    return [Notice(event, _link(event, "")) for event in events]
 
 
 def _link(event: QuestionnaireEvent, base_url: str) -> str:

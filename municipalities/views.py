@@ -13,6 +13,7 @@ from municipalities.services import (
     department_update,
     departments_create_defaults,
 )
+from results.latest import latest_round_with_results
 
 
 def _get_municipality(request, code: str, capability: Capability) -> Municipality:
@@ -26,6 +27,7 @@ def _get_municipality(request, code: str, capability: Capability) -> Municipalit
 def overview(request, code: str):
     municipality = _get_municipality(request, code, Capability.VIEW_MUNICIPALITY)
     access = access_for(request.user)
+    can_view_results = access.can(Capability.VIEW_RESULTS, municipality)
     return render(
         request,
         "municipalities/overview.html",
@@ -34,7 +36,8 @@ def overview(request, code: str):
             "departments": municipality.departments.filter(is_active=True),
             "can_manage_departments": access.can(Capability.MANAGE_DEPARTMENTS, municipality),
             "can_view_audit_log": access.can(Capability.VIEW_AUDIT_LOG, municipality),
-            "can_view_results": access.can(Capability.VIEW_RESULTS, municipality),
+            "can_view_results": can_view_results,
+            "latest": latest_round_with_results(municipality) if can_view_results else None,
         },
     )
 

@@ -5,4 +5,5 @@ from portal import views
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("help/", views.help_page, name="help"),
 ]

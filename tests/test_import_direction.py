@@ -46,6 +46,8 @@ ALLOWED_UPWARD = {
     ("assessments.reconciliation", "results.scoring"),
     # The dashboard shows the round's action plan.
     ("results.views", "plans.selectors"),
+    # The municipality's page links the dashboard of its newest round with results.
+    ("municipalities.views", "results.latest"),
 }
 
 

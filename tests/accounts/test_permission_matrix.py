@@ -606,6 +606,11 @@ EXPECTED = {
         _draft_indicator,
         {"GET": {"-": f"{EDITORS_ONLY} 405 405"}, "POST": {"-": f"{EDITORS_ONLY} 400 400"}},
     ),
+    # The help page is public: it shows no municipality's data.
+    "portal:help": (
+        None,
+        {"GET": {"-": "200 200 200 200 200 200 200 200 200"}, "POST": {"-": "405 " * 8 + "405"}},
+    ),
 }
 
 

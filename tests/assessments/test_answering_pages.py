@@ -142,7 +142,7 @@ def test_an_overdue_questionnaire_is_highlighted_in_words(client, personas):
 def test_the_home_page_lists_questionnaires_to_answer(client, personas, all_types):
     client.force_login(personas.respondent_a)
     page = Page(client.get("/").content.decode())
-    section = page.one("h2", id="my-questionnaires")
+    section = page.one("h3", id="my-questionnaires")
     assert section.text == "回答する調査票"
     assert "0 / 7問 回答済み（0%）" in page.html
     client.force_login(personas.coordinator_a)

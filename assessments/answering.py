@@ -8,6 +8,11 @@ one questionnaire are serialised on PostgreSQL as on SQLite, and a save can
 never slip in after the questionnaire was submitted. The model's text limits
 are checked before anything is written, and the audit event quotes long
 values only in part (the history keeps them whole).
+
+An answer carried over from an earlier round (Answer.carried_from) is
+confirmed by any save: one that changes it, or one of the values as they stand
+(「このまま確定」). The history records the confirmation as a change of
+CARRIED_FIELD.
 """
 
 from dataclasses import dataclass, fields
@@ -22,6 +27,8 @@ from audit.recording import record
 
 # Answer fields set from AnswerValues, in display order.
 VALUE_FIELDS = [f.name for f in fields(AnswerValues)]
+# The history's name for the carried-over mark: [True, False] when a save confirmed it.
+CARRIED_FIELD = "carried"
 # What people write freely; the model limits their length (dxportal.text_limits).
 FREE_TEXT_FIELDS = ("text", "not_applicable_reason", "comment")
 # The audit event of a change quotes a long value only this far: the whole text is in the
@@ -34,6 +41,7 @@ class SaveResult:
     answer: Answer
     saved: bool  # False: nothing changed (or an idempotent retry)
     conflict: bool = False  # True: someone else saved first; `answer` holds their values
+    confirmed: bool = False  # True: the save confirmed an answer carried over from earlier
 
 
 def answer_values_of(answer: Answer) -> AnswerValues:
@@ -41,6 +49,29 @@ def answer_values_of(answer: Answer) -> AnswerValues:
     data["choice_code"] = answer.choice.code if answer.choice_id else ""
     data["text"] = answer.text or ""
     return AnswerValues(**data)
+
+
+def value_changes(old: AnswerValues, new: AnswerValues) -> dict[str, list]:
+    """{field: [old, new]} of the fields that differ, JSON-friendly, for the history."""
+    return {
+        name: [_plain(getattr(old, name)), _plain(getattr(new, name))]
+        for name in VALUE_FIELDS
+        if getattr(old, name) != getattr(new, name)
+    }
+
+
+def answer_fill(answer: Answer, values: AnswerValues, indicator) -> None:
+    """Set the answer's fields from `values` (the choice looked up among the indicator's
+    prefetched choices, by code)."""
+    for name in VALUE_FIELDS:
+        if name != "choice_code":
+            setattr(answer, name, getattr(values, name))
+    code = values.choice_code
+    answer.choice = (
+        next((choice for choice in indicator.choices.all() if choice.code == code), None)
+        if code
+        else None
+    )
 
 
 def _plain(value) -> object:
@@ -81,18 +112,15 @@ def answer_save(
         # A retry of a save that did go through, or a real conflict.
         return SaveResult(answer=answer, saved=False, conflict=current != values)
 
-    changes = {
-        name: [_plain(getattr(current, name)), _plain(getattr(values, name))]
-        for name in VALUE_FIELDS
-        if getattr(current, name) != getattr(values, name)
-    }
+    changes = value_changes(current, values)
+    confirmed = answer.is_carried
+    if confirmed:
+        changes[CARRIED_FIELD] = [True, False]
     if not changes:
         return SaveResult(answer=answer, saved=False)
 
-    for name in VALUE_FIELDS:
-        if name != "choice_code":
-            setattr(answer, name, getattr(values, name))
-    answer.choice = indicator.choices.get(code=values.choice_code) if values.choice_code else None
+    answer_fill(answer, values, indicator)
+    answer.carried_from = None
     # Whoever parsed the values, the model's limits hold: nothing is written past them.
     answer.clean_fields(
         exclude=[f.name for f in Answer._meta.fields if f.name not in FREE_TEXT_FIELDS]
@@ -114,4 +142,4 @@ def answer_save(
             "changes": {name: [_quoted(old), _quoted(new)] for name, (old, new) in changes.items()},
         },
     )
-    return SaveResult(answer=answer, saved=True)
+    return SaveResult(answer=answer, saved=True, confirmed=confirmed)

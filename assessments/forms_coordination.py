@@ -74,7 +74,19 @@ class _RoundFields(forms.Form):
 
 
 class RoundOpenForm(_RoundFields):
-    pass
+    carry_over = forms.BooleanField(
+        label=_("前年度の回答を引き継ぐ"),
+        required=False,
+        help_text=_(
+            "各部署の前年度の回答を、新しい調査票に写しておきます。"
+            "回答者が確認して確定するか変更するまでは、回答済みに数えません。"
+        ),
+    )
+
+    def __init__(self, *args, has_earlier_round: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        # On by default when there is something to carry: the municipality has a round.
+        self.initial.setdefault("carry_over", has_earlier_round)
 
 
 class AssignmentForm(forms.Form):

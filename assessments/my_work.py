@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.db.models import Q, prefetch_related_objects
-from django.utils import timezone
 
 from accounts.access import ROLE_CAPABILITIES, Capability, access_for
 from accounts.models import Role
+from assessments.locking import before_opening
 from assessments.models import (
     Answer,
     Assignment,
@@ -29,6 +29,7 @@ from assessments.progress import (
     unanswered_optional,
     unanswered_required,
 )
+from dxportal.japanese_calendar import today_in_japan
 from frameworks.models import Indicator
 
 
@@ -47,6 +48,7 @@ class MyQuestionnaire:
     answered: int
     total: int
     overdue: bool
+    not_started: bool  # before the round's answering period: listed, not yet answerable
 
     @property
     def percent(self) -> int:
@@ -92,7 +94,7 @@ def my_questionnaires(user, *, today: datetime.date | None = None) -> list[MyQue
         .order_by()
     ):
         answered.setdefault(questionnaire_id, set()).add(indicator_id)
-    today = today or timezone.localdate()
+    today = today or today_in_japan()
     result = []
     for q in questionnaires:
         indicators = assigned.get((q.round_id, q.department_id), set())
@@ -102,6 +104,7 @@ def my_questionnaires(user, *, today: datetime.date | None = None) -> list[MyQue
                 answered=len(indicators & answered.get(q.pk, set())),
                 total=len(indicators),
                 overdue=questionnaire_overdue(q, today),
+                not_started=before_opening(q.round, today),
             )
         )
     return result
@@ -123,6 +126,11 @@ class Sheet:
         return {i for i, answer in self.answers.items() if answer.is_answered}
 
     @cached_property
+    def carried_ids(self) -> set[int]:
+        """Indicators whose answer was carried over and awaits confirmation."""
+        return {i for i, answer in self.answers.items() if answer.is_carried}
+
+    @cached_property
     def progress(self) -> Progress:
         return questionnaire_progress(self.indicators, self.answered_ids)
 
@@ -137,13 +145,26 @@ class Sheet:
     def indicators_in(self, area) -> list[Indicator]:
         return [i for i in self.indicators if i.area_id == area.pk]
 
+    # A carried answer awaiting confirmation is listed as unconfirmed, not as unanswered:
+    # it has a value, which the respondent confirms or changes.
+
     @property
     def unanswered_required(self) -> list[Indicator]:
-        return unanswered_required(self.indicators, self.answered_ids)
+        return unanswered_required(self.indicators, self.answered_ids | self.carried_ids)
 
     @property
     def unanswered_optional(self) -> list[Indicator]:
-        return unanswered_optional(self.indicators, self.answered_ids)
+        return unanswered_optional(self.indicators, self.answered_ids | self.carried_ids)
+
+    @property
+    def unconfirmed(self) -> list[Indicator]:
+        """Indicators with a carried answer to confirm, in catalogue order (every answer
+        type: even an optional one may not be submitted unconfirmed)."""
+        return [i for i in self.indicators if i.pk in self.carried_ids]
+
+    @property
+    def ready_to_submit(self) -> bool:
+        return not self.unanswered_required and not self.unconfirmed
 
     def load_area_details(self, area) -> list[Indicator]:
         """The area's indicators with rubric levels and choices, and their answers' files.

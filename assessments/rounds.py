@@ -5,6 +5,9 @@ that answer it (none named: the DX office). Every active department of a
 named kind gets it; the department of the first kind named is the owner
 whose answer stands for the municipality unless the coordinator decides
 otherwise. Indicators restricted to other kinds of government are left out.
+
+With carry_over, each department starts from its answers of the earlier round
+(assessments.carry_over), to confirm or change.
 """
 
 import datetime
@@ -13,6 +16,7 @@ from collections import defaultdict
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from assessments.carry_over import answers_carry_over
 from assessments.models import Assignment, Questionnaire, Round, Survey
 from audit import detail
 from audit.models import AuditAction
@@ -61,6 +65,7 @@ def round_open(
     closes_on: datetime.date,
     user,
     survey: Survey | None = None,
+    carry_over: bool = False,
 ) -> Round:
     if edition.status != EditionStatus.PUBLISHED:
         raise RoundError(_("公開中の版を選んでください。"))
@@ -110,4 +115,6 @@ def round_open(
             "survey": survey.name if survey is not None else "",
         },
     )
+    if carry_over:
+        answers_carry_over(round_=round_, user=user)
     return round_

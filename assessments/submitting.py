@@ -5,7 +5,8 @@ on), records who submitted when and stores the round's scores
 (results.snapshots, in the same transaction); the coordinators are e-mailed
 once it commits (assessments.notifications). Every indicator must be
 answered first, except free-text ones, which are optional; "該当しない" with
-a reason counts as an answer. Only someone who may answer for the
+a reason counts as an answer. An answer carried over from the earlier round
+must be confirmed (or changed) first, whatever its type. Only someone who may answer for the
 department can submit.
 """
 
@@ -31,11 +32,15 @@ from results.snapshots import snapshots_refresh
 
 
 class SubmitError(Exception):
-    """The questionnaire cannot be submitted; `unanswered` lists what is missing, if that is why."""
+    """The questionnaire cannot be submitted; `unanswered` lists what is missing and
+    `unconfirmed` the carried answers still to confirm, if that is why."""
 
-    def __init__(self, message: str, unanswered: list | None = None):
+    def __init__(
+        self, message: str, unanswered: list | None = None, unconfirmed: list | None = None
+    ):
         super().__init__(message)
         self.unanswered = unanswered or []
+        self.unconfirmed = unconfirmed or []
 
 
 @transaction.atomic
@@ -49,13 +54,24 @@ def questionnaire_submit(*, questionnaire: Questionnaire, user) -> Questionnaire
         locked = questionnaire_for_update(questionnaire.pk, "round__municipality", "department")
     except QuestionnaireLocked as locked_out:
         raise SubmitError(str(locked_out)) from None
-    missing = load_sheet(locked).unanswered_required
-    if missing:
-        raise SubmitError(
-            _("未回答の設問が%(count)d件あります。回答してから提出してください。")
-            % {"count": len(missing)},
-            unanswered=missing,
-        )
+    sheet = load_sheet(locked)
+    missing, unconfirmed = sheet.unanswered_required, sheet.unconfirmed
+    if missing or unconfirmed:
+        problems = []
+        if missing:
+            problems.append(
+                _("未回答の設問が%(count)d件あります。回答してから提出してください。")
+                % {"count": len(missing)}
+            )
+        if unconfirmed:
+            problems.append(
+                _(
+                    "前年度から引き継いだ回答のうち、確定していないものが%(count)d件あります。"
+                    "「このまま確定」するか回答を変更してから提出してください。"
+                )
+                % {"count": len(unconfirmed)}
+            )
+        raise SubmitError("".join(problems), unanswered=missing, unconfirmed=unconfirmed)
     locked.status = QuestionnaireStatus.SUBMITTED
     locked.submitted_at = timezone.now()
     locked.full_clean()

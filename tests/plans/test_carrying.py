@@ -2,12 +2,12 @@
 
 import pytest
 
-from assessments.rounds import round_open
 from frameworks.models import IndicatorLineage
 from plans.models import ActionStatus
 from plans.selectors import action_plan_for, suggestions_for
 from plans.services import action_item_status_set
 from results.trend import area_maps_for
+from tests.assessment_factories import open_round
 from tests.plans.plans_support import make_item, scored_round
 
 # The 2026 edition renames M-1 to N-1, splits S-1 into S-1A and S-1B and drops M-2.
@@ -143,14 +143,7 @@ def test_an_item_of_an_unrelated_edition_is_shown_as_dropped(personas, earlier):
 def test_other_municipalities_items_are_never_carried(personas, earlier):
     make_item(earlier, personas, "M-1")
     # Municipality C's coordinator opens a round of their own on the same edition.
-    other = round_open(
-        municipality=personas.municipality_c,
-        edition=earlier.edition,
-        fiscal_year=2026,
-        opens_on=earlier.opens_on,
-        closes_on=earlier.closes_on,
-        user=personas.coordinator_c,
-    )
+    other = open_round(personas.municipality_c, personas.coordinator_c, edition=earlier.edition)
     assert action_plan_for(other) == []
 
 

@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments.rounds import round_open
 from plans.models import ActionItem, ActionStatus
+from tests.assessment_factories import open_round
 from tests.assessments.conftest import make_open_round
 from tests.plans.plans_support import in_days, make_item, scored_round
 from tests.plans.test_carrying import next_round
@@ -187,14 +187,7 @@ def test_the_consultant_reads_without_buttons(client, personas, round_):
 
 def test_another_municipality_s_item_is_404(client, personas, round_):
     item = make_item(round_, personas)
-    round_c = round_open(
-        municipality=personas.municipality_c,
-        edition=round_.edition,
-        fiscal_year=2026,
-        opens_on=round_.opens_on,
-        closes_on=round_.closes_on,
-        user=personas.coordinator_c,
-    )
+    round_c = open_round(personas.municipality_c, personas.coordinator_c, edition=round_.edition)
     client.force_login(personas.coordinator_c)
     # A's item through C's own round: not found, and unchanged.
     assert (

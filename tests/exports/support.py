@@ -1,7 +1,6 @@
 """Rounds with answers and stored scores, for the export tests."""
 
 import csv
-import datetime
 import io
 import os
 import sys
@@ -12,10 +11,10 @@ from django.db import connection
 
 from assessments.coordination import consolidation_set
 from assessments.models import Round
-from assessments.rounds import round_open
 from municipalities.services import departments_create_defaults
 from results.models import SnapshotTrigger
 from results.snapshots import snapshots_refresh
+from tests.assessment_factories import open_round
 from tests.assessments.conftest import share_with_tax_office
 from tests.results.test_benchmarks import make_round
 from tests.results.test_snapshots import answer, make_tiny_round
@@ -80,14 +79,7 @@ def make_results(personas, edition, *, scores=None, fiscal_year=2026) -> dict:
 def make_scored_round(municipality, edition, user) -> Round:
     """A real round of `municipality` with its default departments and stored scores (nothing answered)."""
     departments_create_defaults(municipality=municipality)
-    round_ = round_open(
-        municipality=municipality,
-        edition=edition,
-        fiscal_year=2026,
-        opens_on=datetime.date(2026, 6, 1),
-        closes_on=datetime.date(2026, 9, 30),
-        user=user,
-    )
+    round_ = open_round(municipality, user, edition=edition)
     snapshots_refresh(round=round_, trigger=SnapshotTrigger.RECOMPUTED)
     return round_
 

@@ -1,13 +1,11 @@
 """A round worth a report: every kind of answer, a shared indicator, a plan item (shared by the report tests)."""
 
-import datetime
-
 from assessments.coordination import consolidation_set
 from assessments.models import Answer, Assignment, Round
-from assessments.rounds import round_open
 from frameworks.models import AnswerType
 from results.models import SnapshotTrigger
 from results.snapshots import snapshots_refresh
+from tests.assessment_factories import open_round
 from tests.assessments.conftest import share_with_tax_office
 from tests.frameworks.factories import make_edition
 from tests.plans.plans_support import make_item
@@ -26,14 +24,7 @@ def report_round(personas, *, indicators: int = 6, areas: int = 2, comment: str 
     municipality's. STD-02 has an action item.
     """
     edition = make_edition(indicators=indicators, areas=areas)
-    round_ = round_open(
-        municipality=personas.municipality_a,
-        edition=edition,
-        fiscal_year=2026,
-        opens_on=datetime.date(2026, 6, 1),
-        closes_on=datetime.date(2026, 9, 30),
-        user=personas.coordinator_a,
-    )
+    round_ = open_round(personas.municipality_a, personas.coordinator_a, edition=edition)
     share_with_tax_office(round_, personas, ["STD-01"])
     assigned = Assignment.objects.filter(
         round=round_, department=personas.department_a

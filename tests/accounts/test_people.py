@@ -18,8 +18,8 @@ from accounts.people import (
     respondent_add,
     respondent_remove,
 )
-from assessments.rounds import round_open
 from audit.models import AuditAction, AuditEvent
+from tests.assessment_factories import open_round
 from tests.factories import MembershipFactory, UserFactory
 from tests.frameworks.factories import make_edition
 
@@ -524,13 +524,10 @@ def test_overview_links_to_people_page_for_coordinators_only(client, personas):
 
 
 def test_removal_takes_effect_on_the_next_request(client, personas):
-    round_ = round_open(
-        municipality=personas.municipality_a,
+    round_ = open_round(
+        personas.municipality_a,
+        personas.coordinator_a,
         edition=make_edition(indicators=2, areas=1),
-        fiscal_year=2026,
-        opens_on=datetime.date(2026, 6, 1),
-        closes_on=datetime.date(2026, 9, 30),
-        user=personas.coordinator_a,
     )
     questionnaire = round_.questionnaires.get(department=personas.department_a)
     pages = [

@@ -146,12 +146,18 @@ def assignment_set(
             round=round, department_id__in=[*wanted, *current]
         )
     }
+    removed_answers = Answer.objects.filter(
+        questionnaire__round=round,
+        indicator=indicator,
+        questionnaire__department__in=[d.pk for d in removed],
+    )
+    # A carried-over answer nobody confirmed (and without files) is only a starting
+    # point: it goes with the assignment, so the round can be prepared before it opens.
+    unconfirmed = removed_answers.filter(carried_from__isnull=False, files__isnull=True)
     answered = set(
-        Answer.objects.filter(
-            questionnaire__round=round,
-            indicator=indicator,
-            questionnaire__department__in=[d.pk for d in removed],
-        ).values_list("questionnaire__department__name", flat=True)
+        removed_answers.exclude(pk__in=unconfirmed.values("pk")).values_list(
+            "questionnaire__department__name", flat=True
+        )
     )
     if answered:
         raise CoordinationError(
@@ -165,6 +171,8 @@ def assignment_set(
             % {"departments": "、".join(locked)}
         )
 
+    if removed:
+        unconfirmed.delete()
     Assignment.objects.filter(
         round=round, indicator=indicator, department__in=[d.pk for d in removed]
     ).delete()

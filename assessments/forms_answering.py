@@ -37,6 +37,8 @@ FIELD_LABELS = {
     "not_applicable_reason": gettext_lazy("該当しない理由"),
     "comment": gettext_lazy("コメント"),
     "evidence_url": gettext_lazy("根拠資料のURL"),
+    # Not a value: answering.CARRIED_FIELD, the carried-over mark a save confirms.
+    "carried": gettext_lazy("前年度からの引き継ぎ"),
 }
 
 
@@ -235,6 +237,8 @@ def describe(indicator, name: str, value) -> str:
     """A stored or posted value of field `name` as the person would say it."""
     if name == "not_applicable":
         return _("チェックあり") if value in (True, "on", "true") else _("チェックなし")
+    if name == "carried":
+        return _("未確認") if value else _("確定")
     if value is None or value == "":
         return _("（なし）")
     if name in ("level", "target_level"):

@@ -111,9 +111,13 @@ def _last_event(questionnaire, kind):
     )
 
 
-def _saved_text(answer) -> str:
+def _saved_text(answer, *, confirmed: bool = False) -> str:
+    """The status line after a save; `confirmed`: it confirmed a carried-over answer."""
     when = answer.updated_at if answer is not None and answer.updated_at else timezone.now()
-    return _("保存しました（%(time)s）") % {"time": timezone.localtime(when).strftime("%H:%M")}
+    time = timezone.localtime(when).strftime("%H:%M")
+    if confirmed:
+        return _("前年度から引き継いだ回答を確定しました（%(time)s）") % {"time": time}
+    return _("保存しました（%(time)s）") % {"time": time}
 
 
 # --- my questionnaires, overview, submission ---------------------------------------------
@@ -308,7 +312,7 @@ def save(request, questionnaire_id: int, indicator_code: str):
             conflict=Conflict(form, theirs),
         )
     saved = AnswerForm(indicator, answer=result.answer if result.answer.pk else None)
-    text = _saved_text(result.answer)
+    text = _saved_text(result.answer, confirmed=result.confirmed)
     if not request.htmx:
         messages.success(request, f"{indicator.code}: {text}")
         return redirect(_area_url(questionnaire, indicator.area, indicator))

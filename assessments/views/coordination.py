@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import Capability, access_for
+from assessments.carry_over import carried_count
 from assessments.coordination import (
     CoordinationError,
     assignment_set,
@@ -162,14 +163,20 @@ def _assignment_rows(round_: Round) -> list[dict]:
 def index(request, code: str):
     municipality = _municipality(request, code, Capability.VIEW_RESULTS)
     can_manage = _can_manage(request, municipality)
+    summaries = rounds_with_progress(municipality)
+    form = (
+        RoundOpenForm(today=today_in_japan(), has_earlier_round=bool(summaries))
+        if can_manage
+        else None
+    )
     return render(
         request,
         "assessments/coordination/index.html",
         {
             "municipality": municipality,
-            "summaries": rounds_with_progress(municipality),
+            "summaries": summaries,
             "can_manage": can_manage,
-            "form": RoundOpenForm(today=today_in_japan()) if can_manage else None,
+            "form": form,
         },
     )
 
@@ -178,7 +185,11 @@ def index(request, code: str):
 @require_http_methods(["GET", "POST"])
 def new(request, code: str):
     municipality = _municipality(request, code, Capability.MANAGE_ROUNDS)
-    form = RoundOpenForm(posted_or_none(request), today=today_in_japan())
+    form = RoundOpenForm(
+        posted_or_none(request),
+        today=today_in_japan(),
+        has_earlier_round=municipality.rounds.exists(),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             round_ = round_open(municipality=municipality, user=request.user, **form.cleaned_data)
@@ -186,6 +197,18 @@ def new(request, code: str):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("評価ラウンドを開始しました。"))
+            if form.cleaned_data["carry_over"]:
+                count = carried_count(round_)
+                messages.info(
+                    request,
+                    _(
+                        "前年度の回答を%(count)d件引き継ぎました。"
+                        "各部署の回答者が確認して確定するまで、回答済みには数えません。"
+                    )
+                    % {"count": count}
+                    if count
+                    else _("引き継げる前年度の回答はありませんでした。"),
+                )
             return redirect("rounds:detail", code=code, round_id=round_.pk)
     return render(
         request,

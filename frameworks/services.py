@@ -3,6 +3,10 @@
 A published (or retired) edition is frozen: each write starts with
 `_ensure_draft`, which refuses with a message the editor sees. To change a
 published edition, clone it into a new draft and publish that.
+
+Every change is audited in its transaction (the catalogue's log, read by
+catalogue editors and system admins), naming the edition, area and indicator
+as they were and what changed, with the editor form's labels.
 """
 
 from dataclasses import dataclass, field
@@ -12,7 +16,9 @@ from django.db import transaction
 from django.db.models import Max, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from audit import detail
 from audit.models import AuditAction
 from audit.recording import record
 from frameworks.models import (
@@ -27,6 +33,7 @@ from frameworks.models import (
     Stage,
 )
 from frameworks.rules import scale_problems, weight_problems
+from municipalities.models import DepartmentKind, MunicipalityKind
 
 
 class CatalogueError(Exception):
@@ -35,6 +42,14 @@ class CatalogueError(Exception):
     def __init__(self, *messages: str):
         super().__init__(" ".join(messages))
         self.messages = list(messages)
+
+
+def _record(action: AuditAction, edition: Edition, target: str = "", **recorded) -> None:
+    record(
+        action,
+        target=target or f"{edition.framework.code} {edition.version}",
+        detail={"edition": detail.edition(edition), **recorded},
+    )
 
 
 def _delete(obj) -> None:
@@ -116,6 +131,7 @@ def edition_clone(*, edition: Edition, version: str, title: str) -> Edition:
         IndicatorLineage(indicator=new, predecessor=old, relation=LineageRelation.SAME)
         for old, new in zip(originals, copies, strict=True)
     )
+    _record(AuditAction.CATALOGUE_EDITION_CLONED, clone, source=detail.edition(edition))
     return clone
 
 
@@ -166,7 +182,7 @@ def edition_publish(*, edition: Edition) -> Edition:
     edition.status = EditionStatus.PUBLISHED
     edition.published_at = timezone.now()
     edition.save(update_fields=["status", "published_at"])
-    record(AuditAction.CATALOGUE_PUBLISHED, target=f"{edition.framework.code} {edition.version}")
+    _record(AuditAction.CATALOGUE_PUBLISHED, edition)
     return edition
 
 
@@ -176,11 +192,7 @@ def edition_retire(*, edition: Edition) -> Edition:
         raise CatalogueError(_("廃止できるのは公開中の版だけです。"))
     edition.status = EditionStatus.RETIRED
     edition.save(update_fields=["status"])
-    record(
-        AuditAction.CATALOGUE_RETIRED,
-        target=f"{edition.framework.code} {edition.version}",
-        detail={"title": edition.title},
-    )
+    _record(AuditAction.CATALOGUE_RETIRED, edition)
     return edition
 
 
@@ -188,13 +200,17 @@ def edition_retire(*, edition: Edition) -> Edition:
 def edition_update(*, edition: Edition, **fields) -> Edition:
     """Title, English title, publication date of the source, source and its URL."""
     _ensure_draft(edition)
-    allowed = {"title", "title_en", "published_on", "source", "source_url"}
+    allowed = ("title", "title_en", "published_on", "source", "source_url")
+    before = detail.field_values(edition, allowed)
     for name, value in fields.items():
         if name not in allowed:
             raise TypeError(name)
         setattr(edition, name, value)
     edition.full_clean()
     edition.save()
+    changes = detail.changes(Edition, before, detail.field_values(edition, allowed))
+    if changes:
+        _record(AuditAction.CATALOGUE_EDITION_CHANGED, edition, changes=changes)
     return edition
 
 
@@ -203,16 +219,16 @@ def edition_delete_draft(*, edition: Edition) -> None:
     _ensure_draft(edition)
     if edition.successors.exists():
         raise CatalogueError(_("この項目は他の版から参照されているため削除できません。"))
-    target, title = f"{edition.framework.code} {edition.version}", edition.title
     IndicatorLineage.objects.filter(indicator__edition=edition).delete()
     _delete(edition.indicators.all())
+    _record(AuditAction.CATALOGUE_DRAFT_DELETED, edition)  # named while it is still there
     _delete(edition)
-    record(AuditAction.CATALOGUE_DRAFT_DELETED, target=target, detail={"title": title})
 
 
 # --- areas -------------------------------------------------------------------------
 
-_AREA_FIELDS = {"code", "name", "name_en", "description", "description_en", "source"}
+# In the order of the editor's form: the audit log lists changes so.
+_AREA_FIELDS = ("code", "name", "name_en", "description", "description_en", "source")
 
 
 @transaction.atomic
@@ -222,22 +238,37 @@ def area_create(*, edition: Edition, **fields) -> PolicyArea:
     area = PolicyArea(edition=edition, order=last + 1, **_only(fields, _AREA_FIELDS))
     area.full_clean()
     area.save()
+    _record(AuditAction.CATALOGUE_AREA_CREATED, edition, area.code, area=detail.area(area))
     return area
 
 
 @transaction.atomic
 def area_update(*, area: PolicyArea, **fields) -> PolicyArea:
     _ensure_draft(area.edition)
+    named = detail.area(area)  # as it was called before the change
+    before = detail.field_values(area, _AREA_FIELDS)
     for name, value in _only(fields, _AREA_FIELDS).items():
         setattr(area, name, value)
     area.full_clean()
     area.save()
+    changes = detail.changes(PolicyArea, before, detail.field_values(area, _AREA_FIELDS))
+    if changes:
+        _record(
+            AuditAction.CATALOGUE_AREA_CHANGED, area.edition, area.code, area=named, changes=changes
+        )
     return area
 
 
 @transaction.atomic
 def area_delete(*, area: PolicyArea) -> None:
     _ensure_draft(area.edition)
+    _record(
+        AuditAction.CATALOGUE_AREA_DELETED,
+        area.edition,
+        area.code,
+        area=detail.area(area),
+        indicators=area.indicators.count(),
+    )
     _delete(area)
 
 
@@ -245,29 +276,50 @@ def area_delete(*, area: PolicyArea) -> None:
 def area_move(*, area: PolicyArea, offset: int) -> None:
     """Move an area one place up (offset -1) or down (+1)."""
     _ensure_draft(area.edition)
-    _move(list(area.edition.areas.order_by("order", "pk")), area, offset)
+    moved = _move(list(area.edition.areas.order_by("order", "pk")), area, offset)
+    if moved:
+        _record(
+            AuditAction.CATALOGUE_AREA_MOVED,
+            area.edition,
+            area.code,
+            area=detail.area(area),
+            old_position=moved[0],
+            new_position=moved[1],
+        )
 
 
 @transaction.atomic
 def indicator_move(*, indicator: Indicator, offset: int) -> None:
     _ensure_draft(indicator.edition)
-    _move(list(indicator.area.indicators.order_by("order", "pk")), indicator, offset)
+    moved = _move(list(indicator.area.indicators.order_by("order", "pk")), indicator, offset)
+    if moved:
+        _record(
+            AuditAction.CATALOGUE_INDICATOR_MOVED,
+            indicator.edition,
+            indicator.code,
+            area=detail.area(indicator.area),
+            indicator=detail.indicator(indicator),
+            old_position=moved[0],
+            new_position=moved[1],
+        )
 
 
-def _move(siblings: list, item, offset: int) -> None:
+def _move(siblings: list, item, offset: int) -> tuple[int, int] | None:
+    """Swap `item` with its neighbour; its place before and after (1-based), None at an end."""
     index = next(i for i, sibling in enumerate(siblings) if sibling.pk == item.pk)
     target = index + offset
     if not 0 <= target < len(siblings):
-        return
+        return None
     siblings[index], siblings[target] = siblings[target], siblings[index]
     for order, sibling in enumerate(siblings, start=1):
         if sibling.order != order:
             sibling.order = order
             sibling.save(update_fields=["order"])
+    return index + 1, target + 1
 
 
-def _only(fields: dict, allowed: set[str]) -> dict:
-    unknown = set(fields) - allowed
+def _only(fields: dict, allowed) -> dict:
+    unknown = set(fields) - set(allowed)
     if unknown:
         raise TypeError(", ".join(sorted(unknown)))
     return fields
@@ -319,14 +371,81 @@ class IndicatorData:
 def indicator_create(*, area: PolicyArea, data: IndicatorData) -> Indicator:
     _ensure_draft(area.edition)
     last = area.indicators.aggregate(last=Max("order"))["last"] or 0
-    indicator = Indicator(edition=area.edition, area=area, order=last + 1)
-    return _indicator_save(indicator, data)
+    indicator = _indicator_save(Indicator(edition=area.edition, area=area, order=last + 1), data)
+    _record(
+        AuditAction.CATALOGUE_INDICATOR_CREATED,
+        area.edition,
+        indicator.code,
+        area=detail.area(area),
+        indicator=detail.indicator(indicator),
+    )
+    return indicator
 
 
 @transaction.atomic
 def indicator_update(*, indicator: Indicator, data: IndicatorData) -> Indicator:
     _ensure_draft(indicator.edition)
-    return _indicator_save(indicator, data)
+    named = detail.indicator(indicator)  # as it was called before the change
+    before = _indicator_values(indicator, indicator.levels.all(), indicator.choices.all())
+    _indicator_save(indicator, data)
+    changes = detail.changes(
+        Indicator,
+        before,
+        _indicator_values(indicator, *_scale_of(data)),
+        labels={
+            "levels": detail.word(gettext_lazy("ルーブリック")),
+            "choices": detail.word(gettext_lazy("選択肢")),
+        },
+    )
+    if changes:
+        _record(
+            AuditAction.CATALOGUE_INDICATOR_CHANGED,
+            indicator.edition,
+            indicator.code,
+            indicator=named,
+            changes=changes,
+        )
+    return indicator
+
+
+# What the editor sets on an indicator, in the order of its form, for the audit log.
+_AUDITED_INDICATOR_FIELDS = (
+    "code",
+    "stage",
+    "question",
+    "question_en",
+    "help_text",
+    "help_text_en",
+    "answer_type",
+    "weight",
+    "unit",
+    "full_score_at",
+    "source",
+    "source_url",
+)
+
+
+def _kinds(codes: list[str], kinds) -> list[dict]:
+    labels = dict(kinds.choices)
+    return [detail.word(labels[code]) if code in labels else code for code in codes]
+
+
+def _indicator_values(indicator: Indicator, levels, choices) -> dict:
+    """The indicator as the audit log compares it: its fields, applicability and scale."""
+    values = detail.field_values(indicator, _AUDITED_INDICATOR_FIELDS)
+    values["municipality_kinds"] = _kinds(indicator.municipality_kinds, MunicipalityKind) or None
+    values["department_kinds"] = _kinds(indicator.department_kinds, DepartmentKind) or None
+    values["levels"] = "、".join(f"{level.level}：{level.label}" for level in levels) or None
+    values["choices"] = "、".join(f"{choice.label}（{choice.score}）" for choice in choices) or None
+    return values
+
+
+def _scale_of(data: IndicatorData) -> tuple[list, list]:
+    """The rubric or the choices _indicator_save keeps for the answer type."""
+    return (
+        data.levels if data.answer_type == "maturity" else [],
+        data.choices if data.answer_type == "choice" else [],
+    )
 
 
 def _indicator_save(indicator: Indicator, data: IndicatorData) -> Indicator:
@@ -349,14 +468,11 @@ def _indicator_save(indicator: Indicator, data: IndicatorData) -> Indicator:
     # The scale is replaced as a whole: what the editor submitted is the rubric.
     indicator.levels.all().delete()
     indicator.choices.all().delete()
-    scale = []
-    if data.answer_type == "maturity":
-        scale = [RubricLevel(indicator=indicator, **vars(level)) for level in data.levels]
-    if data.answer_type == "choice":
-        scale = [
-            Choice(indicator=indicator, order=order, **vars(choice))
-            for order, choice in enumerate(data.choices, start=1)
-        ]
+    levels, choices = _scale_of(data)
+    scale = [RubricLevel(indicator=indicator, **vars(level)) for level in levels] + [
+        Choice(indicator=indicator, order=order, **vars(choice))
+        for order, choice in enumerate(choices, start=1)
+    ]
     # bulk_create skips the models' checks (the text limits among them): run them first.
     for row in scale:
         row.clean_fields(exclude=["indicator"])
@@ -368,6 +484,12 @@ def _indicator_save(indicator: Indicator, data: IndicatorData) -> Indicator:
 @transaction.atomic
 def indicator_delete(*, indicator: Indicator) -> None:
     _ensure_draft(indicator.edition)
+    _record(
+        AuditAction.CATALOGUE_INDICATOR_DELETED,
+        indicator.edition,
+        indicator.code,
+        indicator=detail.indicator(indicator),
+    )
     indicator.lineage.all().delete()
     _delete(indicator)
 

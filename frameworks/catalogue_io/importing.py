@@ -12,6 +12,9 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from audit import detail
+from audit.models import AuditAction
+from audit.recording import record
 from frameworks.catalogue_io.reading import catalogue_read
 from frameworks.catalogue_io.validating import Catalogue, catalogue_validate
 from frameworks.models import (
@@ -71,7 +74,17 @@ def framework_import(
             return ImportResult(**counts, skipped=True)
         notices = _framework_notices(catalogue)
         if not dry_run:
-            _write(catalogue)
+            edition = _write(catalogue)
+            record(
+                AuditAction.CATALOGUE_EDITION_CREATED,
+                target=f"{edition.framework.code} {edition.version}",
+                detail={
+                    "edition": detail.edition(edition),
+                    "stages": counts["stages"],
+                    "areas": counts["areas"],
+                    "indicators": counts["indicators"],
+                },
+            )
     return ImportResult(**counts, dry_run=dry_run, notices=notices)
 
 

@@ -40,6 +40,12 @@ version_validator = RegexValidator(
 )
 
 
+class ConfirmForm(forms.Form):
+    """The button of a confirmation page (publish, retire): a post without it is refused."""
+
+    confirm = forms.BooleanField(widget=forms.HiddenInput)
+
+
 class CloneForm(forms.Form):
     version = forms.CharField(
         label=_("新しい版"),

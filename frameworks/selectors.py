@@ -1,6 +1,6 @@
 """Reads of the catalogue for pages, each owning its prefetching."""
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet
 
 from dxportal.localized import localized_text
 from frameworks.models import Edition, EditionStatus, Indicator, PolicyArea, RubricLevel
@@ -49,3 +49,22 @@ def rubric_labels(**filters) -> dict[int, dict[int, str]]:
     ):
         labels.setdefault(level.indicator_id, {})[level.level] = localized_text(level, "label")
     return labels
+
+
+# assessments.models.RoundStatus.OPEN: this app may not import assessments
+# (tests/test_import_direction.py); tests/frameworks/test_publish_confirmation.py opens
+# and closes real rounds, so the two cannot drift apart unnoticed.
+ROUND_OPEN = "open"
+
+
+def open_rounds_using(edition: Edition) -> list[dict]:
+    """The rounds still running on `edition`, counted by fiscal year and survey (one query).
+
+    Counts only: a catalogue editor sees no municipality's data.
+    """
+    return list(
+        edition.rounds.filter(status=ROUND_OPEN)
+        .values("fiscal_year", "survey__name")
+        .annotate(count=Count("pk"))
+        .order_by("-fiscal_year", "survey__name")
+    )

@@ -75,7 +75,11 @@ def _ensure_draft(edition: Edition) -> None:
 
 @transaction.atomic
 def edition_clone(*, edition: Edition, version: str, title: str) -> Edition:
-    """A new draft with a copy of everything in `edition`, each indicator linked as 'same'."""
+    """A new draft with a copy of everything in `edition`, each indicator linked as 'same'.
+
+    The edition's facts come along (the source document's publication date, the source
+    and its URL): a clone revises the same document until the editor says otherwise.
+    """
     if Edition.objects.filter(framework=edition.framework, version=version).exists():
         raise CatalogueError(_("版「%(version)s」はすでにあります。") % {"version": version})
     clone = Edition.objects.create(
@@ -83,7 +87,7 @@ def edition_clone(*, edition: Edition, version: str, title: str) -> Edition:
         version=version,
         title=title,
         title_en=edition.title_en,
-        published_on=None,
+        published_on=edition.published_on,
         status=EditionStatus.DRAFT,
         source=edition.source,
         source_url=edition.source_url,
@@ -186,10 +190,18 @@ def edition_publish(*, edition: Edition) -> Edition:
     return edition
 
 
+def retire_refusal(edition: Edition) -> str:
+    """Why `edition` cannot be retired, or "" when it can."""
+    if edition.status != EditionStatus.PUBLISHED:
+        return _("廃止できるのは公開中の版だけです。")
+    return ""
+
+
 @transaction.atomic
 def edition_retire(*, edition: Edition) -> Edition:
-    if edition.status != EditionStatus.PUBLISHED:
-        raise CatalogueError(_("廃止できるのは公開中の版だけです。"))
+    refusal = retire_refusal(edition)
+    if refusal:
+        raise CatalogueError(refusal)
     edition.status = EditionStatus.RETIRED
     edition.save(update_fields=["status"])
     _record(AuditAction.CATALOGUE_RETIRED, edition)

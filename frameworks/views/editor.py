@@ -20,9 +20,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import Capability, access_for
 from dxportal.form_data import posted_or_none
-from frameworks.forms import AreaForm, CloneForm, EditionForm, IndicatorEditor, MoveForm
-from frameworks.models import Edition, Indicator, PolicyArea
-from frameworks.selectors import edition_with_content, indicators_with_scale
+from frameworks.forms import (
+    AreaForm,
+    CloneForm,
+    ConfirmForm,
+    EditionForm,
+    IndicatorEditor,
+    MoveForm,
+)
+from frameworks.models import Edition, EditionStatus, Indicator, PolicyArea
+from frameworks.selectors import edition_with_content, indicators_with_scale, open_rounds_using
 from frameworks.services import (
     CatalogueError,
     area_create,
@@ -31,6 +38,7 @@ from frameworks.services import (
     area_update,
     edition_clone,
     edition_delete_draft,
+    edition_problems,
     edition_publish,
     edition_retire,
     edition_update,
@@ -39,6 +47,7 @@ from frameworks.services import (
     indicator_move,
     indicator_update,
     lineage_set,
+    retire_refusal,
 )
 from frameworks.views.presenting import editions_by_framework
 from frameworks.views.public import render_diff
@@ -174,12 +183,40 @@ def editor_clone(request, edition_id: int):
     )
 
 
+def _confirmed(request, edition: Edition, name: str):
+    """None when the post came from the confirmation page's button; else the refusal, back
+    to that page (a bare POST, say from an old bookmark or another site's form, changes nothing)."""
+    if ConfirmForm(request.POST).is_valid():
+        return None
+    messages.error(
+        request, _("まだ変更していません。内容を確かめてから、この画面のボタンを押してください。")
+    )
+    return redirect(reverse(f"frameworks:{name}", kwargs={"edition_id": edition.pk}))
+
+
 @editor_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def editor_publish(request, edition_id: int):
+    """GET: what publishing changes, and what still keeps the draft from it; POST: publish."""
     edition = _get_edition(edition_id)
     if not edition.is_draft:
         return _refuse_frozen(request, edition)
+    if request.method == "GET":
+        return render(
+            request,
+            "frameworks/editor/confirm_publish.html",
+            {
+                "edition": edition,
+                "problems": edition_problems(edition),
+                "published": Edition.objects.filter(
+                    framework_id=edition.framework_id, status=EditionStatus.PUBLISHED
+                ).order_by("version"),
+                "form": ConfirmForm(initial={"confirm": True}),
+            },
+        )
+    refused = _confirmed(request, edition, "editor_publish")
+    if refused:
+        return refused
     try:
         edition_publish(edition=edition)
     except CatalogueError as error:
@@ -192,9 +229,29 @@ def editor_publish(request, edition_id: int):
 
 
 @editor_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def editor_retire(request, edition_id: int):
+    """GET: which running rounds use the edition and what retiring means for them; POST: retire."""
     edition = _get_edition(edition_id)
+    refusal = retire_refusal(edition)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("frameworks:editor")
+    if request.method == "GET":
+        rounds = open_rounds_using(edition)
+        return render(
+            request,
+            "frameworks/editor/confirm_retire.html",
+            {
+                "edition": edition,
+                "rounds": rounds,
+                "round_count": sum(row["count"] for row in rounds),
+                "form": ConfirmForm(initial={"confirm": True}),
+            },
+        )
+    refused = _confirmed(request, edition, "editor_retire")
+    if refused:
+        return refused
     try:
         edition_retire(edition=edition)
     except CatalogueError as error:

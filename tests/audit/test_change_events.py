@@ -121,7 +121,11 @@ def test_refused_evidence_deletion_records_nothing(client, evidence, open_round,
 def test_retiring_an_edition_is_recorded_with_its_code_version_and_title(client, personas):
     published = make_edition(title="自治体DX推進計画 第3版")
     client.force_login(personas.catalogue_editor)
-    client.post(reverse("frameworks:editor_retire", kwargs={"edition_id": published.pk}))
+    # The confirmation page's button (frameworks.forms.ConfirmForm).
+    client.post(
+        reverse("frameworks:editor_retire", kwargs={"edition_id": published.pk}),
+        {"confirm": "True"},
+    )
     event = _only_event(AuditAction.CATALOGUE_RETIRED)
     assert (event.actor, event.municipality) == (personas.catalogue_editor, None)
     assert event.target == f"{published.framework.code} {published.version}"

@@ -221,7 +221,10 @@ def test_bulk_export_start_is_recorded(personas):
 def test_catalogue_publication_is_recorded(client, personas):
     draft = make_edition(status=EditionStatus.DRAFT, indicators=3)
     client.force_login(personas.catalogue_editor)
-    client.post(reverse("frameworks:editor_publish", kwargs={"edition_id": draft.pk}))
+    # The confirmation page's button (frameworks.forms.ConfirmForm).
+    client.post(
+        reverse("frameworks:editor_publish", kwargs={"edition_id": draft.pk}), {"confirm": "True"}
+    )
     draft.refresh_from_db()
     assert draft.status == EditionStatus.PUBLISHED
     event = _only_event(AuditAction.CATALOGUE_PUBLISHED)

@@ -43,7 +43,16 @@ def test_editor_clones_edits_and_publishes_an_edition(page, personas, assert_acc
     page.get_by_role("button", name="保存する").click()
     expect(page.get_by_role("status")).to_contain_text("指標STD-01を保存しました。")
 
-    page.get_by_role("button", name="この下書きを公開する").click()
+    # Publishing asks first and says what changes for whom; nothing changes until then.
+    page.get_by_role("link", name="この下書きを公開する").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("公開の確認")
+    expect(page.locator("#publish-consequences")).to_contain_text(
+        "この版は新しいラウンドで選べるようになります。既存のラウンドは変わりません。"
+    )
+    expect(page.locator("#publish-consequences")).to_contain_text("公開中の版（")
+    assert_accessible()
+    assert Edition.objects.get(version="2.1").status == EditionStatus.DRAFT
+    page.get_by_role("button", name="公開する", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("版2.1を公開しました。")
     assert Edition.objects.get(version="2.1").status == EditionStatus.PUBLISHED
 
@@ -94,11 +103,40 @@ def test_publishing_refusal_and_editor_forms_are_accessible(page, personas, asse
     _sign_in(page, personas.catalogue_editor)
     page.goto(reverse("frameworks:editor_edition", kwargs={"edition_id": draft.pk}))
     assert_accessible()
-    page.get_by_role("button", name="この下書きを公開する").click()
+    page.get_by_role("link", name="この下書きを公開する").click()
     expect(page.get_by_role("alert")).to_contain_text("「空の分野」に指標がありません。")
+    expect(page.get_by_role("button", name="公開する", exact=True)).to_have_count(0)
     assert_accessible()
+    page.get_by_role("link", name="下書きの編集に戻る").click()
 
     page.get_by_role("link", name="取組分野を追加する").click()
     page.get_by_role("button", name="追加する").click()
     expect(page.locator(".invalid-feedback").first).to_be_visible()
     assert_accessible()
+
+
+def test_retiring_asks_first_and_names_the_rounds_that_keep_working(
+    page, personas, assert_accessible
+):
+    from tests.assessment_factories import open_round
+
+    edition = make_edition(version="2.0", indicators=2)
+    open_round(personas.municipality_a, personas.coordinator_a, edition=edition)
+    _sign_in(page, personas.catalogue_editor)
+    page.goto(reverse("frameworks:editor"))
+    page.get_by_role("row").filter(has_text="2.0").get_by_role("link", name="廃止").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("廃止の確認")
+    expect(page.locator("#retire-consequences")).to_contain_text(
+        "新しいラウンドでは、この版を選べなくなります。"
+    )
+    expect(page.get_by_role("main")).to_contain_text("1件のラウンドがこの版で実施中です。")
+    assert_accessible()
+    page.get_by_role("link", name="キャンセル").click()
+    edition.refresh_from_db()
+    assert edition.status == EditionStatus.PUBLISHED
+
+    page.get_by_role("row").filter(has_text="2.0").get_by_role("link", name="廃止").click()
+    page.get_by_role("button", name="廃止する").click()
+    expect(page.get_by_role("status")).to_contain_text("版2.0を廃止しました。")
+    edition.refresh_from_db()
+    assert edition.status == EditionStatus.RETIRED

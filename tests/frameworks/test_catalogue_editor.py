@@ -42,6 +42,10 @@ def published():
     return make_edition(indicators=3)
 
 
+# What the confirmation page's button posts (frameworks.forms.ConfirmForm).
+CONFIRMED = {"confirm": "True"}
+
+
 def _url(name: str, **kwargs) -> str:
     return reverse(f"frameworks:{name}", kwargs=kwargs)
 
@@ -133,10 +137,13 @@ def test_system_admins_may_edit(client, personas, draft):
 def test_editor_index_lists_drafts_with_their_actions(editor, draft, published):
     page = Page(editor.get(_url("editor")).content.decode())
     assert draft.title in page.html and published.title in page.html
-    actions = {form.attrs["action"] for form in page.all("form")}
-    assert _url("editor_publish", edition_id=draft.pk) in actions
-    assert _url("editor_retire", edition_id=published.pk) in actions
-    assert _url("editor_publish", edition_id=published.pk) not in actions
+    # Publishing and retiring are links to their confirmation pages, not one-click forms.
+    links = {a.attrs.get("href") for a in page.all("a")}
+    assert _url("editor_publish", edition_id=draft.pk) in links
+    assert _url("editor_retire", edition_id=published.pk) in links
+    assert _url("editor_publish", edition_id=published.pk) not in links
+    actions = {form.attrs.get("action") for form in page.all("form")}
+    assert _url("editor_publish", edition_id=draft.pk) not in actions
 
 
 # --- areas --------------------------------------------------------------------------------
@@ -433,7 +440,7 @@ def test_clone_refuses_a_version_that_exists_or_is_not_url_safe(editor, publishe
 def test_publish_refuses_a_draft_with_an_empty_area_and_lists_the_problem(editor, draft):
     PolicyAreaFactory(edition=draft, name="空の分野", order=9)
     before = _state(draft)
-    response = editor.post(_url("editor_publish", edition_id=draft.pk))
+    response = editor.post(_url("editor_publish", edition_id=draft.pk), CONFIRMED)
     assert response.status_code == 400
     page = Page(response.content.decode())
     alert = page.one("div", role="alert")
@@ -443,19 +450,20 @@ def test_publish_refuses_a_draft_with_an_empty_area_and_lists_the_problem(editor
 
 
 def test_publish_and_retire(editor, draft):
-    response = editor.post(_url("editor_publish", edition_id=draft.pk), follow=True)
+    response = editor.post(_url("editor_publish", edition_id=draft.pk), CONFIRMED, follow=True)
     draft.refresh_from_db()
     assert draft.status == EditionStatus.PUBLISHED and draft.published_at is not None
     assert f"版{draft.version}を公開しました。" in _messages(response)
 
-    editor.post(_url("editor_retire", edition_id=draft.pk))
+    editor.post(_url("editor_retire", edition_id=draft.pk), CONFIRMED)
     draft.refresh_from_db()
     assert draft.status == EditionStatus.RETIRED
 
 
 def test_retiring_a_draft_is_refused(editor, draft):
-    response = editor.post(_url("editor_retire", edition_id=draft.pk), follow=True)
-    assert "廃止できるのは公開中の版だけです。" in _messages(response)
+    for method in (editor.get, editor.post):
+        response = method(_url("editor_retire", edition_id=draft.pk), CONFIRMED, follow=True)
+        assert "廃止できるのは公開中の版だけです。" in _messages(response)
     draft.refresh_from_db()
     assert draft.status == EditionStatus.DRAFT
 

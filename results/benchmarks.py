@@ -16,7 +16,10 @@ or maximum, which would be one municipality's own score.
 snapshots with their municipality's kind and prefecture; the edition's
 areas); `same_kind_peers` (the dashboard's peer median) runs one, with the
 same statistics and the same k-anonymity rule; `portfolio` runs four
-(latest rounds, their snapshots, areas, stages).
+(the rounds to show, their snapshots, areas, stages).
+
+The benchmark page and the portfolio show each municipality's newest round
+that has results (results.latest), saying so when that is not the newest.
 """
 
 import statistics
@@ -31,6 +34,7 @@ from dxportal.localized import localized_text
 from frameworks.models import PolicyArea, Stage
 from municipalities.models import Municipality
 from results.cards import stored_area_scores
+from results.latest import LatestResults, latest_rounds_with_results
 from results.models import ScoreSnapshot
 from results.stage_names import stage_label
 
@@ -228,7 +232,8 @@ def _localized_name(obj) -> str:
 @dataclass(frozen=True)
 class PortfolioRow:
     municipality: Municipality
-    round: Round | None  # the latest round, if any
+    round: Round | None  # the newest round with results, else the newest round, if any
+    latest: LatestResults
     overall_score: float | None
     stage_label: str
     completeness: float | None
@@ -242,23 +247,24 @@ class Portfolio:
 
 
 def portfolio(municipalities: Sequence[Municipality]) -> Portfolio:
-    """Each municipality's latest round and its stored results (four queries).
+    """Each municipality's newest round with results and those results (four queries).
 
     Area columns are the union of the areas of the editions in use, in
     catalogue order, named by the newest edition that has them.
     """
-    latest: dict[int, Round] = {}
-    for round_ in Round.objects.filter(municipality__in=municipalities).order_by(
-        "municipality_id", "-fiscal_year"
-    ):
-        latest.setdefault(round_.municipality_id, round_)
+    latest = latest_rounds_with_results(municipalities)
+    shown = {
+        pk: found.round or found.newest
+        for pk, found in latest.items()
+        if found.round or found.newest
+    }
     snapshots = {
         snapshot.round_id: snapshot
         for snapshot in ScoreSnapshot.objects.filter(
-            department__isnull=True, round__in=[r.pk for r in latest.values()]
+            department__isnull=True, round__in=[r.pk for r in shown.values()]
         )
     }
-    edition_ids = {r.edition_id for r in latest.values()}
+    edition_ids = {r.edition_id for r in shown.values()}
     area_names: dict[str, str] = {}
     area_order: dict[str, tuple[int, int]] = {}
     for area in PolicyArea.objects.filter(edition_id__in=edition_ids).order_by("-edition_id"):
@@ -270,10 +276,20 @@ def portfolio(municipalities: Sequence[Municipality]) -> Portfolio:
     codes = sorted(area_names, key=lambda code: area_order[code])
     rows = []
     for municipality in municipalities:
-        round_ = latest.get(municipality.pk)
+        round_ = shown.get(municipality.pk)
         snapshot = snapshots.get(round_.pk) if round_ else None
         if snapshot is None:
-            rows.append(PortfolioRow(municipality, round_, None, "", None, [None] * len(codes)))
+            rows.append(
+                PortfolioRow(
+                    municipality,
+                    round_,
+                    latest[municipality.pk],
+                    None,
+                    "",
+                    None,
+                    [None] * len(codes),
+                )
+            )
             continue
         by_area = stored_area_scores(snapshot.card)
         stage = snapshot.stage_attained
@@ -281,6 +297,7 @@ def portfolio(municipalities: Sequence[Municipality]) -> Portfolio:
             PortfolioRow(
                 municipality=municipality,
                 round=round_,
+                latest=latest[municipality.pk],
                 overall_score=snapshot.overall_score,
                 stage_label=stage_label(stage, names_by_edition.get(round_.edition_id, {})),
                 completeness=snapshot.completeness,

@@ -1,7 +1,9 @@
 """Benchmark pages: a round against its peers, and a consultant's portfolio.
 
 The benchmark is for the municipality's coordinators and consultants
-(VIEW_RESULTS through round_for: 404 for anyone else). The portfolio is for
+(VIEW_RESULTS through round_for: 404 for anyone else). A round without results
+yet (a new fiscal year's) is compared through the municipality's newest earlier
+round that has them (results.latest), and the page says so. The portfolio is for
 users who compare municipalities (consultants): 403 for anyone else signed in.
 """
 
@@ -23,6 +25,7 @@ from results.benchmarks import (
     portfolio_sorted,
     portfolio_summary,
 )
+from results.latest import latest_round_with_results
 
 SORTS = [
     ("score", _("総合得点の高い順")),
@@ -35,13 +38,16 @@ SORTS = [
 @require_GET
 def benchmark(request, code: str, round_id: int):
     round_ = round_for(request, code, round_id, Capability.VIEW_RESULTS)
+    municipality = request.municipality  # with its prefecture, from the memberships
+    latest = latest_round_with_results(municipality, up_to_year=round_.fiscal_year)
     return render(
         request,
         "results/benchmark.html",
         {
-            "municipality": request.municipality,  # with its prefecture, from the memberships
+            "municipality": municipality,
             "round": round_,
-            "benchmark": peer_benchmark(round_),
+            "latest": latest,
+            "benchmark": peer_benchmark(latest.round or round_),
             "k_anonymity": K_ANONYMITY,
         },
     )

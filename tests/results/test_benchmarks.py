@@ -190,8 +190,9 @@ def test_the_benchmark_page_runs_a_fixed_number_of_queries(
     own = make_round(personas.municipality_a, edition, personas.coordinator_a, 50.0)
     peers(edition, personas.admin, [float(n) for n in range(others)])
     client.force_login(personas.coordinator_a)
-    # session, user, memberships, round, snapshots, areas; the session is saved (3)
-    with django_assert_num_queries(9):
+    # session, user, memberships, round, the newest round with results (results.latest: one
+    # more since the page falls back to it), snapshots, areas; the session is saved (3)
+    with django_assert_num_queries(10):
         assert client.get(benchmark_url(own)).status_code == 200
 
 
@@ -327,3 +328,96 @@ def test_the_portfolio_runs_a_fixed_number_of_queries(
     # the session is saved (3)
     with django_assert_num_queries(11):
         assert client.get(PORTFOLIO).status_code == 200
+
+
+# --- the newest round with results ---------------------------------------------------------
+
+NOTICE = "2026年度（令和8年度）の回答期間中のため、2025年度（令和7年度）の結果を表示しています。"
+
+
+def _new_year_without_results(personas, edition, municipality, score_2025):
+    """`municipality` with results in 2025 and a 2026 round being answered, without results."""
+    make_round(municipality, edition, personas.admin, score_2025, fiscal_year=2025)
+    return make_round(municipality, edition, personas.admin, None, fiscal_year=2026)
+
+
+def test_the_benchmark_of_a_round_without_results_shows_the_newest_with_them(
+    client, personas, edition
+):
+    newest = _new_year_without_results(personas, edition, personas.municipality_a, 61.1)
+    for n, score in enumerate([10.0, 20.0, 30.0, 40.0]):
+        make_round(
+            MunicipalityFactory(name=f"前年比較市{n}"),
+            edition,
+            personas.admin,
+            score,
+            fiscal_year=2025,
+        )
+    client.force_login(personas.coordinator_a)
+
+    response = client.get(benchmark_url(newest))
+
+    page = response.content.decode()
+    assert response.context["benchmark"].round.fiscal_year == 2025
+    assert NOTICE in page
+    assert "61.1" in page and "5団体中 1位" in page
+    assert "この評価ラウンドの結果はまだありません" not in page
+
+
+def test_the_benchmark_of_a_round_with_results_says_nothing_more(client, personas, edition):
+    make_round(personas.municipality_a, edition, personas.admin, 40.0, fiscal_year=2025)
+    newest = make_round(personas.municipality_a, edition, personas.admin, 50.0, fiscal_year=2026)
+    client.force_login(personas.coordinator_a)
+
+    response = client.get(benchmark_url(newest))
+
+    assert response.context["benchmark"].round == newest
+    assert "の結果を表示しています" not in response.content.decode()
+
+
+def test_the_benchmark_of_an_earlier_round_never_shows_a_later_one(client, personas, edition):
+    earlier = make_round(personas.municipality_a, edition, personas.admin, None, fiscal_year=2025)
+    make_round(personas.municipality_a, edition, personas.admin, 50.0, fiscal_year=2026)
+    client.force_login(personas.coordinator_a)
+
+    response = client.get(benchmark_url(earlier))
+
+    assert response.context["benchmark"].round == earlier
+    assert "この評価ラウンドの結果はまだありません" in response.content.decode()
+
+
+def test_the_portfolio_shows_the_newest_round_with_results_and_says_so(client, personas, edition):
+    _new_year_without_results(personas, edition, personas.municipality_a, 61.1)
+    make_round(personas.municipality_b, edition, personas.admin, 70.0, fiscal_year=2026)
+    client.force_login(personas.consultant)
+
+    response = client.get(PORTFOLIO)
+
+    rows = {row.municipality: row for row in response.context["rows"]}
+    a, b = rows[personas.municipality_a], rows[personas.municipality_b]
+    assert (a.round.fiscal_year, a.overall_score) == (2025, 61.1)
+    assert (b.round.fiscal_year, b.overall_score) == (2026, 70.0)
+    page = response.content.decode()
+    assert page.count(NOTICE) == 1
+    assert "61.1" in page
+    assert response.context["data"]["scores"] == [70.0, 61.1]
+
+
+@pytest.mark.parametrize("assigned", [5, 12])
+def test_the_portfolio_with_new_rounds_runs_a_fixed_number_of_queries(
+    client, personas, edition, assigned, django_assert_num_queries
+):
+    from accounts.models import Membership, Role
+
+    for n in range(assigned - 2):
+        municipality = MunicipalityFactory()
+        Membership.objects.create(
+            user=personas.consultant, role=Role.CONSULTANT, municipality=municipality
+        )
+        _new_year_without_results(personas, edition, municipality, float(n))
+    client.force_login(personas.consultant)
+    # As without new rounds: session, user, memberships, municipalities, the rounds to show
+    # (results.latest), snapshots, areas, stages; the session is saved (3)
+    with django_assert_num_queries(11):
+        response = client.get(PORTFOLIO)
+    assert response.content.decode().count(NOTICE) == assigned - 2

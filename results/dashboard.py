@@ -250,8 +250,11 @@ def ladder(area: AreaResult, stages: list[Stage]) -> list[StageStep]:
 
 def strengths_and_gaps(areas: list[AreaRow]) -> tuple[list[AreaRow], list[AreaRow]]:
     """The areas at or above their bar and those below it (results.highlights): the
-    threshold of the next stage each has to attain."""
-    return split(areas, score=lambda a: a.score, bar=lambda a: area_bar(a.ladder))
+    threshold of the next stage each has to attain. An area nobody has answered yet
+    scores 0 by the scoring rules but is 未回答, not a gap."""
+    return split(
+        areas, score=lambda a: a.score if a.answered else None, bar=lambda a: area_bar(a.ladder)
+    )
 
 
 # --- the selectors -------------------------------------------------------------------------

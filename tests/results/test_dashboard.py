@@ -260,11 +260,11 @@ def test_query_count_does_not_grow(
 # --- the pure helpers ------------------------------------------------------------------
 
 
-def row(code, score, threshold=60.0):
+def row(code, score, threshold=60.0, answered=1):
     """An area with one stage of the given threshold."""
     reached = score is not None and score >= threshold
     step = StageStep("段階", threshold, score, reached)
-    return AreaRow(code, code, score, None, "", 0, 0, [step], [], [])
+    return AreaRow(code, code, score, None, "", answered, 4, [step], [], [])
 
 
 @pytest.mark.parametrize(
@@ -284,6 +284,12 @@ def test_strengths_and_gaps_are_read_against_the_stage_threshold(scores, strengt
     high, low = strengths_and_gaps([row(code, score) for code, score in scores.items()])
     assert [a.code for a in high] == strengths
     assert [a.code for a in low] == gaps
+
+
+def test_an_area_nobody_has_answered_is_neither_a_strength_nor_a_gap():
+    """It scores 0 by the scoring rules (unanswered counts 0), but reads as 未回答."""
+    high, low = strengths_and_gaps([row("a", 0.0, answered=0), row("b", 10.0)])
+    assert ([a.code for a in high], [a.code for a in low]) == ([], ["b"])
 
 
 def test_results_of_an_open_round_are_marked_provisional_with_the_answer_rate(

@@ -6,8 +6,9 @@ values, unless it is a retry of exactly what is already stored (idempotent).
 The questionnaire row is locked for the short write, so concurrent saves of
 one questionnaire are serialised on PostgreSQL as on SQLite, and a save can
 never slip in after the questionnaire was submitted. The model's text limits
-are checked before anything is written, and the audit event quotes long
-values only in part (the history keeps them whole).
+are checked before anything is written, and the audit event names the
+questionnaire and the indicator and says each change in the words of the
+history page, quoting long values only in part (the history keeps them whole).
 
 An answer carried over from an earlier round (Answer.carried_from) is
 confirmed by any save: one that changes it, or one of the values as they stand
@@ -18,10 +19,12 @@ CARRIED_FIELD.
 from dataclasses import dataclass, fields
 
 from django.db import transaction
+from django.utils import translation
 
 from assessments.answer_values import AnswerValues
 from assessments.locking import questionnaire_for_update
 from assessments.models import Answer, AnswerChange, Questionnaire
+from audit import detail
 from audit.models import AuditAction
 from audit.recording import record
 
@@ -31,9 +34,6 @@ VALUE_FIELDS = [f.name for f in fields(AnswerValues)]
 CARRIED_FIELD = "carried"
 # What people write freely; the model limits their length (dxportal.text_limits).
 FREE_TEXT_FIELDS = ("text", "not_applicable_reason", "comment")
-# The audit event of a change quotes a long value only this far: the whole text is in the
-# answer's history (AnswerChange of the event's version), and the audit log stays small.
-AUDIT_QUOTE_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -81,12 +81,26 @@ def _plain(value) -> object:
     return str(value)
 
 
-def _quoted(value: object) -> object:
-    """A history value as the audit event keeps it: long text cut, with its full length."""
-    if isinstance(value, str) and len(value) > AUDIT_QUOTE_CHARS:
-        # Stored data, not page text: the same words whatever the language of the request.
-        return f"{value[:AUDIT_QUOTE_CHARS]}…（全{len(value):,}文字）"
-    return value
+def audit_changes(indicator, changes: dict) -> list[dict]:
+    """The history's changes as the audit event keeps them: each field's label and its
+    values in the words of the history page (levels with their rubric label, choices by
+    their label), in Japanese, the portal's source language; long texts quoted in part
+    (audit.detail.quoted: the whole text is in the answer's history)."""
+    # forms_answering imports this module: the history page's words are imported here.
+    from assessments.forms_answering import describe, field_label
+
+    def value(name, stored):
+        if stored in (None, "") and name not in ("not_applicable", CARRIED_FIELD):
+            return None  # 「（なし）」 in the reader's language
+        return detail.quoted(describe(indicator, name, stored))
+
+    with translation.override("ja"):
+        return [
+            detail.change(
+                detail.word(field_label(indicator, name)), value(name, old), value(name, new)
+            )
+            for name, (old, new) in changes.items()
+        ]
 
 
 @transaction.atomic
@@ -99,7 +113,7 @@ def answer_save(
     user,
     via: str = "web",
 ) -> SaveResult:
-    locked = questionnaire_for_update(questionnaire.pk)
+    locked = questionnaire_for_update(questionnaire.pk, "department")
     answer = (
         Answer.objects.select_for_update(of=("self",))
         .select_related("choice")
@@ -137,9 +151,11 @@ def answer_save(
         municipality=locked.round.municipality_id,
         target=f"questionnaire {locked.pk} {indicator.code}",
         detail={
+            "questionnaire": detail.questionnaire(locked),
+            "indicator": detail.indicator(indicator),
             "via": via,
             "version": answer.version,
-            "changes": {name: [_quoted(old), _quoted(new)] for name, (old, new) in changes.items()},
+            "changes": audit_changes(indicator, changes),
         },
     )
     return SaveResult(answer=answer, saved=True, confirmed=confirmed)

@@ -10,11 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from assessments.answer_values import AnswerValues
-from assessments.answering import AUDIT_QUOTE_CHARS, answer_save
+from assessments.answering import answer_save
 from assessments.coordination import questionnaire_return
 from assessments.forms_coordination import ConsolidationForm, ReviewForm
 from assessments.models import Answer, AnswerChange, QuestionnaireStatus
 from assessments.submitting import questionnaire_submit
+from audit.detail import QUOTE_CHARS
 from audit.models import AuditAction, AuditEvent
 from dxportal.text_limits import COMMENT_MAX, LimitedTextField, too_long_message
 from tests.assessments.answering_support import HTMX, open_all_types
@@ -201,9 +202,9 @@ def test_the_audit_event_of_a_long_change_stays_small(all_types, personas):
         user=personas.respondent_a,
     )
     event = AuditEvent.objects.filter(action=AuditAction.ANSWER_CHANGED).latest("pk")
-    assert len(json.dumps(event.detail, ensure_ascii=False)) < 4 * AUDIT_QUOTE_CHARS
-    quoted = event.detail["changes"]["comment"][1]
-    assert quoted.startswith(comment[:AUDIT_QUOTE_CHARS])
+    assert len(json.dumps(event.detail, ensure_ascii=False)) < 4 * QUOTE_CHARS
+    (quoted,) = [c["new"] for c in event.detail["changes"] if c["label"] == {"msgid": "コメント"}]
+    assert quoted.startswith(comment[:QUOTE_CHARS])
     assert quoted.endswith("…（全10,000文字）")
     assert event.detail["version"] == 2
     # The whole text stays in the answer's history.

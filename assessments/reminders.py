@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.access import Capability, access_for
 from accounts.models import Membership, Role
 from assessments.coordination import CoordinationError
+from assessments.locking import before_opening
 from assessments.models import Questionnaire, QuestionnaireStatus, Round, RoundStatus
 from assessments.round_progress import DepartmentProgress, round_progress
 from audit import detail
@@ -102,6 +103,9 @@ def reminders_send(
     if round.status != RoundStatus.OPEN:
         raise CoordinationError(_("このラウンドは締め切られています。"))
     today = today or today_in_japan()
+    if before_opening(round, today):
+        # Nobody can answer yet (assessments.locking): a reminder would ask the impossible.
+        raise CoordinationError(_("回答期間が始まる前のため、督促メールは送れません。"))
     pending = {
         d.department.pk: d
         for d in round_progress(round, today=today).departments

@@ -181,3 +181,17 @@ def test_the_coordinator_prepares_assignments_before_the_start(client, personas,
     assert page.status_code == 200
     owner = Assignment.objects.get(round=all_types.round, indicator=indicator, is_owner=True)
     assert owner.department == personas.other_department_a
+
+
+def test_no_reminders_before_the_start(client, personas, all_types, mailoutbox):
+    _opens_tomorrow(all_types.round)
+    client.force_login(personas.coordinator_a)
+    url = reverse(
+        "rounds:remind",
+        kwargs={"code": personas.municipality_a.code, "round_id": all_types.round.pk},
+    )
+
+    response = client.post(url, follow=True)
+
+    assert "回答期間が始まる前のため、督促メールは送れません。" in response.content.decode()
+    assert mailoutbox == []

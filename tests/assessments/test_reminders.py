@@ -38,12 +38,9 @@ def two_departments(open_round, personas):
         municipality=personas.municipality_a,
         department=personas.department_a,
     )
-    tax = MembershipFactory(
-        user=UserFactory(display_name="佐藤 一郎"),
-        role=Role.RESPONDENT,
-        municipality=personas.municipality_a,
-        department=personas.other_department_a,
-    ).user
+    tax = personas.respondent_other_a  # 税務課's one respondent
+    tax.display_name = "佐藤 一郎"
+    tax.save(update_fields=["display_name"])
     # Not a respondent: never reminded.
     MembershipFactory(role=Role.COORDINATOR, municipality=personas.municipality_a)
     return open_round, tax

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from assessments.locking import questionnaire_for_update
 from assessments.models import Answer, EvidenceFile, Questionnaire
+from audit import detail
 from audit.models import AuditAction
 from audit.recording import record
 
@@ -186,7 +187,7 @@ def evidence_upload(
     """
     safe_name, kind = check_upload(upload, name)
     # The same row lock as answer_save: no upload slips in after submission.
-    locked = questionnaire_for_update(questionnaire.pk)
+    locked = questionnaire_for_update(questionnaire.pk, "department")
     answer, _created = Answer.objects.get_or_create(
         questionnaire=locked, indicator=indicator, defaults={"version": 0}
     )
@@ -213,7 +214,11 @@ def evidence_upload(
         user=user,
         municipality=locked.round.municipality_id,
         target=safe_name,
-        detail={"questionnaire": locked.pk, "indicator": indicator.code},
+        detail={
+            "questionnaire": detail.questionnaire(locked),
+            "indicator": detail.indicator(indicator),
+            "file": safe_name,
+        },
     )
     return evidence
 
@@ -228,7 +233,11 @@ def evidence_delete(*, evidence: EvidenceFile, user) -> None:
         user=user,
         municipality=locked.round.municipality_id,
         target=evidence.original_name,
-        detail={"department": locked.department.name, "indicator": evidence.answer.indicator.code},
+        detail={
+            "questionnaire": detail.questionnaire(locked),
+            "indicator": detail.indicator(evidence.answer.indicator),
+            "file": evidence.original_name,
+        },
     )
     transaction.on_commit(lambda: storage.delete(name))
 

@@ -36,6 +36,7 @@ from assessments.workbooks.layout import (
     values_digest,
 )
 from assessments.workbooks.reading import MAX_ROWS, RawRow, RawWorkbook, WorkbookRejected
+from audit import detail
 from audit.models import AuditAction
 from audit.recording import record
 from frameworks.models import Indicator
@@ -319,7 +320,7 @@ def import_apply(*, questionnaire: Questionnaire, changes: list[RowChange], user
                 user=user,
                 municipality=questionnaire.round.municipality_id,
                 target=f"questionnaire {questionnaire.pk} workbook",
-                detail={"rows": len(changes)},
+                detail={"questionnaire": detail.questionnaire(questionnaire), "rows": len(changes)},
             )
     except _Conflicts as conflicts:
         return conflicts.problems
@@ -332,7 +333,10 @@ def _apply(questionnaire: Questionnaire, changes: list[RowChange], user) -> None
             round_id=questionnaire.round_id, department_id=questionnaire.department_id
         ).values_list("indicator_id", flat=True)
     )
-    indicators = Indicator.objects.in_bulk([change.indicator_id for change in changes])
+    # With their scales: answer_save says each change in words (levels and choices by label).
+    indicators = Indicator.objects.prefetch_related("levels", "choices").in_bulk(
+        [change.indicator_id for change in changes]
+    )
     problems = []
     for change in changes:
         indicator = indicators.get(change.indicator_id)

@@ -25,6 +25,7 @@ from assessments.models import (
 )
 from assessments.my_work import load_sheet
 from assessments.notifications import questionnaire_event_notify
+from audit import detail
 from audit.models import AuditAction
 from audit.recording import record
 from results.models import SnapshotTrigger
@@ -85,6 +86,7 @@ def questionnaire_submit(*, questionnaire: Questionnaire, user) -> Questionnaire
         user=user,
         municipality=locked.round.municipality,
         target=f"questionnaire {locked.pk}",
+        detail={"questionnaire": detail.questionnaire(locked)},
     )
     snapshots_refresh(round=locked.round, trigger=SnapshotTrigger.SUBMITTED)
     questionnaire.status = locked.status

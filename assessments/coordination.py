@@ -266,7 +266,9 @@ def _review(
 ) -> QuestionnaireEvent:
     _require(user, Capability.MANAGE_ROUNDS, questionnaire.round.municipality)
     locked = (
-        Questionnaire.objects.select_for_update().select_related("round").get(pk=questionnaire.pk)
+        Questionnaire.objects.select_for_update()
+        .select_related("round", "department")
+        .get(pk=questionnaire.pk)
     )
     if needs_open_round:
         _require_open(locked.round)
@@ -282,7 +284,10 @@ def _review(
         user=user,
         municipality=locked.round.municipality_id,
         target=f"questionnaire {locked.pk}",
-        detail={"comment": comment} if comment else None,
+        detail={
+            "questionnaire": detail.questionnaire(locked),
+            **({"comment": comment} if comment else {}),
+        },
     )
     return QuestionnaireEvent.objects.create(
         questionnaire=locked, kind=kind, actor=user, comment=comment

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.access import Capability
 from assessments.selectors import round_for
+from audit import detail
 from audit.models import AuditAction
 from audit.recording import record
 from dxportal.downloads import attachment
@@ -33,13 +34,16 @@ def _names(round_, japanese: str, english: str, extension: str) -> dict[str, str
     }
 
 
-def _record_export(request, round_, what: str) -> None:
+def _record_export(request, round_, what: str, names: dict[str, str]) -> dict[str, str]:
+    """Audit the export (the round by its fiscal year, the file by the name it is given)."""
     record(
         AuditAction.EXPORT,
         request=request,
         municipality=round_.municipality,
         target=f"round {round_.pk} {what}",
+        detail={"round": detail.fiscal_year(round_), "file": names["filename"]},
     )
+    return names
 
 
 @login_required
@@ -49,11 +53,11 @@ def table_csv(request, code: str, round_id: int, table: str):
         raise Http404
     round_ = round_for(request, code, round_id, Capability.VIEW_RESULTS)
     content = csv_bytes(TABLES[table](round_export(round_)))
-    _record_export(request, round_, f"{table}.csv")
+    names = _names(round_, str(TABLE_NAMES[table]), table, "csv")
     return attachment(
         content,
         content_type="text/csv; charset=utf-8",
-        **_names(round_, str(TABLE_NAMES[table]), table, "csv"),
+        **_record_export(request, round_, f"{table}.csv", names),
     )
 
 
@@ -62,11 +66,10 @@ def table_csv(request, code: str, round_id: int, table: str):
 def workbook(request, code: str, round_id: int):
     round_ = round_for(request, code, round_id, Capability.VIEW_RESULTS)
     content = xlsx_bytes(round_export(round_))
-    _record_export(request, round_, "xlsx")
     return attachment(
         content,
         content_type=XLSX,
-        **_names(round_, _("評価結果"), "results", "xlsx"),
+        **_record_export(request, round_, "xlsx", _names(round_, _("評価結果"), "results", "xlsx")),
     )
 
 
@@ -75,9 +78,8 @@ def workbook(request, code: str, round_id: int):
 def document(request, code: str, round_id: int):
     round_ = round_for(request, code, round_id, Capability.VIEW_RESULTS)
     content = json_bytes(round_export(round_))
-    _record_export(request, round_, "json")
     return attachment(
         content,
         content_type="application/json",
-        **_names(round_, _("評価結果"), "results", "json"),
+        **_record_export(request, round_, "json", _names(round_, _("評価結果"), "results", "json")),
     )

@@ -41,7 +41,7 @@ class SaveResult:
     answer: Answer
     saved: bool  # False: nothing changed (or an idempotent retry)
     conflict: bool = False  # True: someone else saved first; `answer` holds their values
-    confirmed: bool = False  # True: the save confirmed an answer carried over from earlier
+    confirmed: bool = False  # True: it confirmed a carried-over answer as it stood
 
 
 def answer_values_of(answer: Answer) -> AnswerValues:
@@ -127,8 +127,8 @@ def answer_save(
         return SaveResult(answer=answer, saved=False, conflict=current != values)
 
     changes = value_changes(current, values)
-    confirmed = answer.is_carried
-    if confirmed:
+    confirmed = answer.is_carried and not changes
+    if answer.is_carried:
         changes[CARRIED_FIELD] = [True, False]
     if not changes:
         return SaveResult(answer=answer, saved=False)

@@ -40,11 +40,15 @@ def open_round(
     fiscal_year: int = FISCAL_YEAR,
     opens_on: datetime.date | None = None,
     closes_on: datetime.date | None = None,
+    **options,
 ) -> Round:
     """`municipality`'s round of `fiscal_year`, opened by `user` through round_open.
 
     The edition is a new `make_edition()` unless given; the dates are
-    `round_dates(fiscal_year)` unless given.
+    `round_dates(fiscal_year)` unless given; `options` (survey, carry_over) go to
+    round_open as they are. A later fiscal year's default dates are still to come, and
+    answering waits for opens_on (assessments.locking): pass opens_on where a test
+    answers such a round through the product.
     """
     default_opens_on, default_closes_on = round_dates(fiscal_year)
     return round_open(
@@ -54,6 +58,7 @@ def open_round(
         opens_on=opens_on or default_opens_on,
         closes_on=closes_on or default_closes_on,
         user=user,
+        **options,
     )
 
 

@@ -343,6 +343,9 @@ def test_changing_a_carried_answer_clears_the_mark(client, personas, carried_rou
     )
 
     assert response.status_code == 200
+    page = response.content.decode()
+    assert CARRIED_MARK not in page
+    assert "保存しました" in page and "確定しました" not in page
     answer = Answer.objects.get(questionnaire=questionnaire, indicator__code="CHO-01")
     assert (answer.carried_from_id, answer.choice.code) == (None, "all")
     change = AnswerChange.objects.get(answer=answer, version=2)

@@ -65,9 +65,7 @@ def answers_carry_over(*, round_: Round, user) -> int:
     graph = lineage_graph(round_.edition.framework_id)
     questionnaires = {q.department_id: q for q in round_.questionnaires.all()}
     assigned = list(
-        Assignment.objects.filter(round=round_)
-        .order_by("indicator__area__order", "indicator__order", "department__sort_order")
-        .values_list("indicator_id", "department_id")
+        Assignment.objects.filter(round=round_).values_list("indicator_id", "department_id")
     )
     indicators = Indicator.objects.prefetch_related("levels", "choices").in_bulk(
         {indicator_id for indicator_id, _department in assigned}

@@ -6,8 +6,8 @@ on), records who submitted when and stores the round's scores
 once it commits (assessments.notifications). Every indicator must be
 answered first, except free-text ones, which are optional; "該当しない" with
 a reason counts as an answer. An answer carried over from the earlier round
-must be confirmed (or changed) first, whatever its type. Only someone who may answer for the
-department can submit.
+must be confirmed (or changed) first, whatever its type (the page lists
+them). Only someone who may answer for the department can submit.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -33,15 +33,11 @@ from results.snapshots import snapshots_refresh
 
 
 class SubmitError(Exception):
-    """The questionnaire cannot be submitted; `unanswered` lists what is missing and
-    `unconfirmed` the carried answers still to confirm, if that is why."""
+    """The questionnaire cannot be submitted; `unanswered` lists what is missing, if that is why."""
 
-    def __init__(
-        self, message: str, unanswered: list | None = None, unconfirmed: list | None = None
-    ):
+    def __init__(self, message: str, unanswered: list | None = None):
         super().__init__(message)
         self.unanswered = unanswered or []
-        self.unconfirmed = unconfirmed or []
 
 
 @transaction.atomic
@@ -72,7 +68,7 @@ def questionnaire_submit(*, questionnaire: Questionnaire, user) -> Questionnaire
                 )
                 % {"count": len(unconfirmed)}
             )
-        raise SubmitError("".join(problems), unanswered=missing, unconfirmed=unconfirmed)
+        raise SubmitError("".join(problems), unanswered=missing)
     locked.status = QuestionnaireStatus.SUBMITTED
     locked.submitted_at = timezone.now()
     locked.full_clean()

@@ -22,14 +22,8 @@ from django.db.models import Q
 
 from accounts.access import Capability, access_for
 from accounts.models import Role
-from assessments.models import (
-    Questionnaire,
-    QuestionnaireStatus,
-    Round,
-    RoundStatus,
-    is_overdue,
-)
-from assessments.my_work import MyQuestionnaire, my_questionnaires
+from assessments.models import Questionnaire, QuestionnaireStatus, Round, RoundStatus
+from assessments.my_work import MyQuestionnaire, my_questionnaires, questionnaire_overdue
 from assessments.reconciliation import reconciliation_for
 from assessments.reminders import PENDING
 from dxportal.japanese_calendar import today_in_japan
@@ -126,20 +120,17 @@ def coordinator_work(user, *, today: datetime.date | None = None) -> list[Coordi
         .order_by("-round__fiscal_year", "department__sort_order", "department__pk")
     ):
         item = work[questionnaire.round.municipality_id]
-        questionnaire.round.municipality = item.municipality
         if questionnaire.status == QuestionnaireStatus.SUBMITTED:
             item.to_review.append(questionnaire)
         else:
-            overdue = is_overdue(
-                closes_on=questionnaire.round.closes_on, status=questionnaire.status, today=today
+            item.not_submitted.append(
+                Pending(questionnaire, questionnaire_overdue(questionnaire, today))
             )
-            item.not_submitted.append(Pending(questionnaire, overdue))
     for round_ in Round.objects.filter(municipality_id__in=work, status=RoundStatus.OPEN).order_by(
         "-fiscal_year"
     ):
         count = undecided_differences(round_)
         if count:
-            round_.municipality = work[round_.municipality_id].municipality
             work[round_.municipality_id].differences.append(Differences(round_, count))
     return list(work.values())
 

@@ -21,9 +21,9 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import MembershipInvitation, User
 from assessments.models import Answer, EvidenceFile, Questionnaire
-from assessments.rounds import round_open
 from frameworks.models import EditionStatus
 from plans.services import action_item_create
+from tests.assessment_factories import open_round
 from tests.factories import DepartmentFactory
 from tests.frameworks.factories import make_edition
 from tests.personas import PERSONA_NAMES, Personas
@@ -82,13 +82,8 @@ def _round(p: Personas, tenant: str):
         DepartmentFactory(municipality=municipality, name="税務課", kind="taxation")
     edition = make_edition(indicators=2, areas=1)
     edition.indicators.update(department_kinds=["dx_promotion", "taxation"])
-    return round_open(
-        municipality=municipality,
-        edition=edition,
-        fiscal_year=2026,
-        opens_on=datetime.date(2026, 6, 1),
-        closes_on=datetime.date(2026, 9, 30),
-        user=p.coordinator_a if tenant == "a" else p.coordinator_c,
+    return open_round(
+        municipality, p.coordinator_a if tenant == "a" else p.coordinator_c, edition=edition
     )
 
 
@@ -312,6 +307,15 @@ EXPECTED = {
     "municipalities:people": (_code, {"GET": _coordinators("200"), "POST": _coordinators("400")}),
     "audit:events": (_code, {"GET": _coordinators("200"), "POST": BOTH_NOT_ALLOWED}),
     "audit:events_csv": (_code, {"GET": _coordinators("200"), "POST": BOTH_NOT_ALLOWED}),
+    # The catalogue's changes belong to no municipality: its editors and system admins read them.
+    "audit:catalogue_events": (
+        None,
+        {"GET": {"-": f"{LOGIN} 404 404 404 404 404 404 200 200"}, "POST": {"-": NOT_ALLOWED}},
+    ),
+    "audit:catalogue_events_csv": (
+        None,
+        {"GET": {"-": f"{LOGIN} 404 404 404 404 404 404 200 200"}, "POST": {"-": NOT_ALLOWED}},
+    ),
     "municipalities:respondent_remove": (
         _respondent,
         {"GET": _coordinators("200"), "POST": _coordinators("302")},
@@ -477,6 +481,14 @@ EXPECTED = {
         {
             "GET": {"-": "405 405 405 405 405 405 405 405 405"},
             "POST": {"-": "200 200 200 200 200 200 200 200 200"},
+        },
+    ),
+    # Autosave asks who is signed in (accounts/background.py): anyone may ask.
+    "accounts:session": (
+        None,
+        {
+            "GET": {"-": "401 200 200 200 200 200 200 200 200"},
+            "POST": {"-": "405 405 405 405 405 405 405 405 405"},
         },
     ),
     # The suite's force_login seam verifies every session with a confirmed device

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
 
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from accounts.models import Membership, Role
 from audit.context import current_request
-from audit.models import AuditAction
+from audit.models import ACCOUNT_ACTIONS, AuditAction
 from audit.recording import record
 from municipalities.models import Department, Municipality
 
@@ -198,6 +199,34 @@ def access_for(user) -> Access:
         if user.is_authenticated:
             user._dxportal_access = cached
     return cached
+
+
+def account_events_of_people(municipality: Municipality) -> Q:
+    """Which account events (sign-ins and the like, recorded without a municipality) the
+    municipality's audit log shows: those of its people, from the time they joined it.
+
+    Its people are the accounts whose every role is in this municipality. Someone who
+    also holds a role elsewhere (a consultant of several municipalities, a portal-wide
+    role) is left out, as their sign-in may have been for another municipality's work;
+    and events from before the person's first role here are left out, as they may have
+    been another municipality's person then. System admins see all in the admin.
+    """
+
+    def of_the_person(memberships):
+        # The event's account, or for a failed sign-in (no account) the address typed.
+        return memberships.filter(
+            Q(user_id=OuterRef("actor_id")) | Q(user__email=OuterRef("actor_email"))
+        )
+
+    joined = of_the_person(
+        Membership.objects.filter(municipality=municipality, created_at__lte=OuterRef("time"))
+    )
+    elsewhere = of_the_person(Membership.objects.exclude(municipality=municipality))
+    return (
+        Q(municipality__isnull=True, action__in=ACCOUNT_ACTIONS)
+        & Q(Exists(joined))
+        & ~Q(Exists(elsewhere))
+    )
 
 
 # Roles whose sign-in needs a second factor (TOTP): they reach several

@@ -10,12 +10,15 @@ def _date_input() -> forms.DateInput:
 
 
 class EventFilterForm(forms.Form):
-    """Narrow the log to one action and a range of days (JST, both ends included)."""
+    """Narrow a log to one action and a range of days (JST, both ends included).
+
+    `actions`: the actions this log can hold (audit.models), so that every choice
+    offered can find something.
+    """
 
     action = forms.ChoiceField(
         label=_("操作"),
         required=False,
-        choices=[("", _("すべての操作")), *AuditAction.choices],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     date_from = forms.DateField(
@@ -28,6 +31,13 @@ class EventFilterForm(forms.Form):
         required=False,
         widget=_date_input(),
     )
+
+    def __init__(self, *args, actions: frozenset[AuditAction], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [
+            ("", _("すべての操作")),
+            *((action.value, action.label) for action in AuditAction if action in actions),
+        ]
 
     def clean(self):
         cleaned = super().clean()

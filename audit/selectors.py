@@ -1,10 +1,11 @@
-"""The events a coordinator may read: their municipality's, filtered, newest first."""
+"""The events a log page shows, filtered, newest first."""
 
 import datetime
 
+from django.db.models import Q
 from django.utils import timezone
 
-from audit.models import AuditEvent
+from audit.models import CATALOGUE_ACTIONS, AuditEvent
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
@@ -12,31 +13,23 @@ def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def municipality_events(municipality, *, action="", date_from=None, date_to=None):
-    events = AuditEvent.objects.filter(municipality=municipality)
+def _filtered(events, *, action="", date_from=None, date_to=None):
     if action:
         events = events.filter(action=action)
     if date_from:
         events = events.filter(time__gte=_start_of(date_from))
     if date_to:
         events = events.filter(time__lt=_start_of(date_to + datetime.timedelta(days=1)))
-    return events.order_by("-time", "-pk")
+    # The actor for their name beside the address (describing the event needs nothing more).
+    return events.select_related("actor").order_by("-time", "-pk")
 
 
-def _shown(value) -> str:
-    if value is None or value == "":
-        return "—"
-    return str(value)
+def municipality_events(municipality, *, people: Q, **filters):
+    """The municipality's events, and the account events `people` selects (its people's
+    sign-ins, which belong to no municipality: accounts.access decides whose they are)."""
+    return _filtered(AuditEvent.objects.filter(Q(municipality=municipality) | people), **filters)
 
 
-def detail_text(detail: dict) -> str:
-    """One line for people: `changes` as field: old → new, anything else as key: value."""
-    parts = []
-    for key, value in (detail or {}).items():
-        if key == "changes" and isinstance(value, dict):
-            parts += [
-                f"{name}: {_shown(old)} → {_shown(new)}" for name, (old, new) in value.items()
-            ]
-        else:
-            parts.append(f"{key}: {_shown(value)}")
-    return "; ".join(parts)
+def catalogue_events(**filters):
+    """Changes to the assessment catalogue, which is portal-wide (no municipality)."""
+    return _filtered(AuditEvent.objects.filter(action__in=CATALOGUE_ACTIONS), **filters)

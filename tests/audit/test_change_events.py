@@ -9,6 +9,7 @@ from django.urls import reverse
 from assessments.coordination import CoordinationError, assignment_set, round_close
 from assessments.evidence import EvidenceError, evidence_delete, evidence_upload
 from assessments.locking import QuestionnaireLocked
+from audit.describing import describe
 from audit.models import AuditAction, AuditEvent
 from frameworks.models import Edition, EditionStatus
 from frameworks.services import CatalogueError, edition_delete_draft, edition_retire
@@ -46,18 +47,17 @@ def test_sharing_an_indicator_names_the_departments_before_and_after(open_round,
     event = _only_event(AuditAction.ASSIGNMENT_CHANGED)
     assert (event.actor, event.municipality) == (personas.coordinator_a, personas.municipality_a)
     assert event.target == f"{open_round} STD-01"
-    assert event.detail == {
-        "indicator": "STD-01",
-        "changes": {"departments": ["DX推進課", "DX推進課、税務課"]},
-    }
+    assert describe(event) == (
+        "2026年度（令和8年度）の評価ラウンドのSTD-01 指標1の取組状況を選んでください。の担当を変更しました："
+        "回答する部署：DX推進課 → DX推進課、税務課"
+    )
 
 
 def test_handing_an_indicator_over_names_the_old_and_new_owner(open_round, personas):
     _assign(open_round, personas, [personas.other_department_a], owner=personas.other_department_a)
-    assert _only_event(AuditAction.ASSIGNMENT_CHANGED).detail["changes"] == {
-        "departments": ["DX推進課", "税務課"],
-        "owner": ["DX推進課", "税務課"],
-    }
+    assert describe(_only_event(AuditAction.ASSIGNMENT_CHANGED)).endswith(
+        "の担当を変更しました：回答する部署：DX推進課 → 税務課／主担当：DX推進課 → 税務課"
+    )
 
 
 def test_an_unchanged_assignment_records_nothing(open_round, personas):
@@ -103,7 +103,11 @@ def test_deleting_evidence_names_the_file_the_department_and_the_indicator(
     event = _only_event(AuditAction.EVIDENCE_DELETED)
     assert (event.actor, event.municipality) == (personas.respondent_a, personas.municipality_a)
     assert (event.target, event.ip_address) == ("庁内規程.pdf", "198.51.100.4")
-    assert event.detail == {"department": "DX推進課", "indicator": evidence.answer.indicator.code}
+    indicator = evidence.answer.indicator
+    assert describe(event) == (
+        f"DX推進課の2026年度（令和8年度）の調査票の{indicator.code} {indicator.question[:40]}"
+        "から根拠資料「庁内規程.pdf」を削除しました。"
+    )
 
 
 def test_refused_evidence_deletion_records_nothing(client, evidence, open_round, personas):
@@ -129,7 +133,9 @@ def test_retiring_an_edition_is_recorded_with_its_code_version_and_title(client,
     event = _only_event(AuditAction.CATALOGUE_RETIRED)
     assert (event.actor, event.municipality) == (personas.catalogue_editor, None)
     assert event.target == f"{published.framework.code} {published.version}"
-    assert event.detail == {"title": "自治体DX推進計画 第3版"}
+    assert describe(event) == (
+        f"評価枠組みの版「自治体DX推進計画 第3版」（{published.version}）を廃止しました。"
+    )
 
 
 def test_refused_retirement_records_nothing(client, personas):
@@ -150,7 +156,8 @@ def test_deleting_a_draft_is_recorded_with_its_code_version_and_title(client, pe
     assert not Edition.objects.filter(pk=draft.pk).exists()
     event = _only_event(AuditAction.CATALOGUE_DRAFT_DELETED)
     assert (event.actor, event.municipality) == (personas.catalogue_editor, None)
-    assert (event.target, event.detail) == (target, {"title": "改訂案"})
+    assert event.target == target
+    assert describe(event) == f"評価枠組みの下書き「改訂案」（{draft.version}）を削除しました。"
 
 
 def test_refused_draft_deletion_records_nothing(client, personas):

@@ -14,6 +14,7 @@ from assessments.coordination import (
 from assessments.evidence import evidence_upload
 from assessments.submitting import SubmitError, questionnaire_submit
 from assessments.workbooks.importing import import_apply
+from audit.describing import describe
 from audit.models import AuditAction, AuditEvent
 from exports.bulk import export_job_create
 from frameworks.models import EditionStatus
@@ -25,6 +26,11 @@ from tests.reports.report_support import report_round
 pytestmark = pytest.mark.django_db
 
 LOGIN = reverse("accounts:login")
+
+
+def _last_pk() -> int:
+    """The newest event so far (the fixtures' round opening among them)."""
+    return AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
 def _only_event(action: AuditAction) -> AuditEvent:
@@ -92,9 +98,11 @@ def test_answer_change_records_old_and_new_values(questionnaire, personas):
     indicator = _save(questionnaire, personas, 0, level=2).answer.indicator
     _save(questionnaire, personas, 1, level=3, comment="見直し")
     events = AuditEvent.objects.filter(action=AuditAction.ANSWER_CHANGED).order_by("pk")
-    assert [event.detail["changes"] for event in events] == [
-        {"level": [None, 2]},
-        {"level": [2, 3], "comment": ["", "見直し"]},
+    where = f"DX推進課の2026年度（令和8年度）の調査票の{indicator.code} {indicator.question[:40]}"
+    assert [describe(event) for event in events] == [
+        f"{where}の回答を変更しました：現在値：（なし） → レベル2（一部で実施）",
+        f"{where}の回答を変更しました："
+        "現在値：レベル2（一部で実施） → レベル3（全庁で実施）／コメント：（なし） → 見直し",
     ]
     last = events.last()
     assert last.actor == personas.respondent_a
@@ -111,13 +119,14 @@ def test_an_unchanged_or_conflicting_save_records_nothing(questionnaire, persona
 
 def test_submission_and_review_are_recorded(questionnaire, personas):
     answer_everything(questionnaire, personas.respondent_a)
+    before = _last_pk()
     questionnaire_submit(questionnaire=questionnaire, user=personas.respondent_a)
     questionnaire_return(questionnaire=questionnaire, user=personas.coordinator_a, comment="根拠を")
     questionnaire_submit(questionnaire=questionnaire, user=personas.respondent_a)
     questionnaire_approve(questionnaire=questionnaire, user=personas.coordinator_a)
     questionnaire_reopen(questionnaire=questionnaire, user=personas.coordinator_a)
     actions = list(
-        AuditEvent.objects.filter(municipality=personas.municipality_a)
+        AuditEvent.objects.filter(municipality=personas.municipality_a, pk__gt=before)
         .order_by("pk")
         .values_list("action", "actor_email")
     )
@@ -129,13 +138,16 @@ def test_submission_and_review_are_recorded(questionnaire, personas):
         (AuditAction.QUESTIONNAIRE_APPROVED, coordinator),
         (AuditAction.QUESTIONNAIRE_REOPENED, coordinator),
     ]
-    assert _only_event(AuditAction.QUESTIONNAIRE_RETURNED).detail == {"comment": "根拠を"}
+    assert describe(_only_event(AuditAction.QUESTIONNAIRE_RETURNED)) == (
+        "DX推進課の2026年度（令和8年度）の調査票を差し戻しました。（コメント：根拠を）"
+    )
 
 
 def test_a_refused_action_leaves_no_event(questionnaire, personas):
+    before = _last_pk()
     with pytest.raises(SubmitError):  # nothing answered yet
         questionnaire_submit(questionnaire=questionnaire, user=personas.respondent_a)
-    assert not AuditEvent.objects.exists()
+    assert not AuditEvent.objects.filter(pk__gt=before).exists()
 
 
 def test_answer_changes_through_the_page_carry_the_client_address(client, questionnaire, personas):
@@ -165,14 +177,19 @@ def test_evidence_upload_is_recorded(questionnaire, personas, settings, tmp_path
     )
     event = _only_event(AuditAction.UPLOAD)
     assert (event.target, event.municipality) == ("根拠.pdf", personas.municipality_a)
-    assert event.detail == {"questionnaire": questionnaire.pk, "indicator": indicator.code}
+    assert describe(event) == (
+        f"DX推進課の2026年度（令和8年度）の調査票の{indicator.code} {indicator.question[:40]}"
+        "に根拠資料「根拠.pdf」を添付しました。"
+    )
 
 
 def test_workbook_import_is_recorded(questionnaire, personas):
     assert import_apply(questionnaire=questionnaire, changes=[], user=personas.respondent_a) == []
     event = _only_event(AuditAction.UPLOAD)
     assert event.actor == personas.respondent_a
-    assert event.detail == {"rows": 0}
+    assert describe(event) == (
+        "DX推進課の2026年度（令和8年度）の調査票にExcelファイルから0件の回答を取り込みました。"
+    )
 
 
 # --- exports and downloads ----------------------------------------------------------------

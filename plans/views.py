@@ -20,10 +20,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import Capability, access_for
 from assessments.models import Assignment, Round
-from assessments.round_progress import today_in_japan
 from assessments.selectors import round_for
 from dxportal.form_data import posted_or_none
-from dxportal.japanese_calendar import fiscal_year_of
+from dxportal.japanese_calendar import fiscal_year_of, today_in_japan
 from frameworks.models import Indicator
 from plans.forms import ActionItemForm, StatusForm
 from plans.models import ActionItem, ActionStatus

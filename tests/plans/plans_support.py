@@ -3,7 +3,7 @@
 import datetime
 
 from assessments.models import Round
-from assessments.round_progress import today_in_japan
+from dxportal.japanese_calendar import today_in_japan
 from plans.models import ActionItem, ActionStatus
 from plans.services import action_item_create
 from results.models import SnapshotTrigger

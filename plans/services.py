@@ -39,7 +39,8 @@ def _save(item: ActionItem, action: AuditAction, before: dict | None, user) -> A
     item.save()
     after = detail.field_values(item, EDITED_FIELDS if before is None else list(before))
     if before is None:
-        recorded = {"fields": detail.fields(ActionItem, after)}
+        # The title names the item in the event's sentence: the fields say the rest.
+        recorded = {"fields": detail.fields(ActionItem, {**after, "title": None})}
     else:
         recorded = {"changes": detail.changes(ActionItem, before, after)}
         if not recorded["changes"]:

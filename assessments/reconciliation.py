@@ -94,6 +94,8 @@ class IndicatorReconciliation:
 
 
 def answer_summary(indicator: Indicator, answer: Answer | None, labels: dict[int, str]) -> str:
+    if answer is not None and answer.is_carried:
+        return _("前年度から引き継ぎ（未確認）")
     if answer is None or not answer.is_answered:
         return _("未回答")
     if answer.not_applicable:

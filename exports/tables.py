@@ -175,17 +175,21 @@ class RoundExport:
 
 
 def _answer_info(indicator, answer: Answer, labels: dict[int, str], files: tuple[str, ...]):
+    # An answer that does not count as answered (nothing given yet, or carried over from
+    # last year and not confirmed) exports no values, as its summary says; its comment
+    # and evidence still go out.
+    given = answer.is_answered
     return AnswerInfo(
         summary=answer_summary(indicator, answer, labels),
-        level=answer.level,
-        target_level=answer.target_level,
-        yes=answer.yes,
-        number=answer.number,
-        choice_code=answer.choice.code if answer.choice_id else "",
-        choice_label=localized_text(answer.choice, "label") if answer.choice_id else "",
-        text=answer.text,
-        not_applicable=answer.not_applicable,
-        not_applicable_reason=answer.not_applicable_reason,
+        level=answer.level if given else None,
+        target_level=answer.target_level if given else None,
+        yes=answer.yes if given else None,
+        number=answer.number if given else None,
+        choice_code=answer.choice.code if given and answer.choice_id else "",
+        choice_label=localized_text(answer.choice, "label") if given and answer.choice_id else "",
+        text=answer.text if given else "",
+        not_applicable=given and answer.not_applicable,
+        not_applicable_reason=answer.not_applicable_reason if given else "",
         comment=answer.comment,
         evidence_url=answer.evidence_url,
         evidence_files=files,

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from results.models import ScoreSnapshot
 from tests.exports.support import HYPERLINK, make_answered_round
-from tests.results.test_snapshots import make_tiny_round
+from tests.results.test_snapshots import answer, make_tiny_round
 
 pytestmark = pytest.mark.django_db
 
@@ -233,3 +233,23 @@ def test_query_count_does_not_grow_with_the_round(
     # Signed-in overhead (6) + the round + the export's eight reads + the audit event.
     with django_assert_num_queries(6 + 1 + 8 + 1):
         client.get(url(view, large, **kwargs))
+
+
+def test_a_carried_answer_not_yet_confirmed_exports_no_value(client, personas):
+    """It counts as unanswered everywhere (Answer.is_answered), so the exports say
+    前年度から引き継ぎ（未確認） and leave its values empty; the comment still goes out."""
+    from assessments.models import Answer
+
+    earlier = make_tiny_round(personas, [("M-1", "std", 0)], fiscal_year=2025)
+    source = answer(earlier, personas.department_a, "M-1", level=3)
+    round_ = make_tiny_round(personas, [("M-1", "std", 0)])
+    carried = answer(round_, personas.department_a, "M-1", level=3, comment="昨年度の根拠")
+    Answer.objects.filter(pk=carried.pk).update(carried_from=source)
+
+    rows = csv_rows(get(client, personas.coordinator_a, url("table_csv", round_, table="answers")))
+    assert len(rows) == 2  # the municipality's answer, then the DX office's
+    assert {r["回答"] for r in rows} == {"前年度から引き継ぎ（未確認）"}
+    document = json.loads(get(client, personas.coordinator_a, url("document", round_)).content)
+    (m1,) = document["indicators"]
+    assert m1["municipality"]["answer"]["level"] is None
+    assert m1["departments"][0]["answer"]["comment"] == "昨年度の根拠"

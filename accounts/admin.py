@@ -82,13 +82,15 @@ class UserAdmin(DjangoUserAdmin):
         before = _memberships_as_stored(
             [f.instance.pk for f in formset.initial_forms if f.instance.pk]
         )
+        # Taken now: a deleted row's instance has no primary key any more once saved.
+        deleted = [f.instance.pk for f in formset.deleted_forms if f.instance.pk in before]
         super().save_formset(request, form, formset, change)
         for membership in formset.new_objects:
             _record_membership(None, membership, request.user)
         for membership, _fields in formset.changed_objects:
             _record_membership(before[membership.pk], membership, request.user)
-        for membership in formset.deleted_objects:
-            _record_membership(before[membership.pk], None, request.user)
+        for pk in deleted:
+            _record_membership(before[pk], None, request.user)
         return None
 
 

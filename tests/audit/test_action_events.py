@@ -858,3 +858,58 @@ def test_refused_catalogue_changes_record_nothing(world):
     draft = _draft()
     first = PolicyArea.objects.filter(edition=draft).order_by("order").first()
     none_of(AuditAction.CATALOGUE_AREA_MOVED, lambda: area_move(area=first, offset=-1))
+
+
+def test_roles_changed_on_a_persons_admin_page_are_recorded(world):
+    """The user's admin page edits their roles inline: each grant and removal is one event."""
+    p = world.personas
+    person, membership = p.respondent_other_a, p.respondent_other_a.memberships.get()
+    admin = world.as_user(p.admin)
+    before = _last_pk()
+    response = admin.post(
+        reverse("admin:accounts_user_change", args=[person.pk]),
+        {
+            "email": person.email,
+            "display_name": person.display_name,
+            "is_active": "on",
+            "memberships-TOTAL_FORMS": "2",
+            "memberships-INITIAL_FORMS": "1",
+            "memberships-0-id": membership.pk,
+            "memberships-0-user": person.pk,
+            "memberships-0-role": Role.RESPONDENT,
+            "memberships-0-municipality": p.municipality_a.pk,
+            "memberships-0-department": p.other_department_a.pk,
+            "memberships-0-DELETE": "on",
+            "memberships-1-user": person.pk,
+            "memberships-1-role": Role.COORDINATOR,
+            "memberships-1-municipality": p.municipality_a.pk,
+        },
+    )
+    assert response.status_code == 302
+    events = list(AuditEvent.objects.filter(pk__gt=before).order_by("pk"))
+    assert [describe(event) for event in events] == [
+        f"{_person(person)}にDX推進担当の役割を付与しました。",
+        f"{_person(person)}を税務課の回答者から外しました。",
+    ]
+    assert {event.municipality for event in events} == {p.municipality_a}
+
+
+def test_a_role_moved_to_another_municipality_is_told_on_both_sides(world):
+    p = world.personas
+    membership = p.respondent_a.memberships.get()
+    admin = world.as_user(p.admin)
+    before = _last_pk()
+    admin.post(
+        reverse("admin:accounts_membership_change", args=[membership.pk]),
+        {
+            "user": p.respondent_a.pk,
+            "role": Role.RESPONDENT,
+            "municipality": p.municipality_c.pk,
+            "department": p.department_c.pk,
+        },
+    )
+    events = AuditEvent.objects.filter(pk__gt=before).order_by("pk")
+    assert [(e.action, e.municipality) for e in events] == [
+        (AuditAction.MEMBERSHIP_REMOVED, p.municipality_a),
+        (AuditAction.MEMBERSHIP_ADDED, p.municipality_c),
+    ]

@@ -20,6 +20,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, resolve_url
 from django.utils.translation import gettext as _
 
+from accounts.background import is_background, signed_out_response
 from audit.models import AuditAction
 from audit.recording import record
 
@@ -53,7 +54,10 @@ class AbsoluteSessionLifetimeMiddleware:
             response = redirect_to_login(request.get_full_path(), login_url)
         else:  # a POST cannot be replayed after signing in again
             response = redirect(login_url)
-        if request.headers.get("HX-Request") == "true":
+        if is_background(request):
+            # Autosave keeps the page (and what was typed) and asks to sign in again.
+            response = signed_out_response()
+        elif request.headers.get("HX-Request") == "true":
             # htmx would swap the sign-in page into a fragment; load it whole.
             location = response["Location"]
             response = HttpResponse(status=204)

@@ -21,6 +21,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.access import requires_two_factor
+from accounts.background import is_background, signed_out_response
 from accounts.models import User
 from audit.models import AuditAction
 from audit.recording import record
@@ -66,6 +67,8 @@ class TwoFactorMiddleware:
 
     @staticmethod
     def _send_to_verification(request):
+        if is_background(request):
+            return signed_out_response()  # not through sign-in yet: autosave waits
         url = reverse("accounts:two_factor_verify")
         # Come back to the page asked for; a POST cannot be replayed, so it starts over.
         if request.method == "GET":

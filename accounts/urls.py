@@ -6,6 +6,7 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("session/", views.session_status, name="session"),
     path("two-factor/", two_factor_views.VerifyView.as_view(), name="two_factor_verify"),
     path("two-factor/enrol/", two_factor_views.EnrolView.as_view(), name="two_factor_enrol"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),

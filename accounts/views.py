@@ -5,7 +5,9 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse_lazy
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
+from accounts.background import signed_in_response, signed_out_response
 from accounts.forms import EmailAuthenticationForm, InvitationAwarePasswordResetForm
 from accounts.password_reset_throttling import reset_is_throttled, reset_target
 from audit.models import AuditAction
@@ -32,6 +34,20 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     template_name = "accounts/logged_out.html"
+
+
+@require_GET
+def session_status(request):
+    """Whether someone is signed in, with a fresh CSRF token: autosave asks this after a
+    401 or a CSRF failure (accounts/background.py). Open to anyone; it says no more than
+    the header of every page does."""
+    if request.user.is_authenticated:
+        return signed_in_response(request)
+    # Asked every few seconds while the person signs in again in another tab: an ended
+    # session's cookie would be answered with its deletion (SessionMiddleware), which could
+    # arrive after the sign-in set the new one and sign them out again.
+    request.COOKIES.pop(settings.SESSION_COOKIE_NAME, None)
+    return signed_out_response()
 
 
 # --- setting a password: the invitation link and 「パスワードを忘れた方」 ------------------

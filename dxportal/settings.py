@@ -209,6 +209,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# Autosave gets a 403 it can act on (fetch a fresh token) instead of the error page.
+CSRF_FAILURE_VIEW = "accounts.background.csrf_failure"
 
 # --- Internationalisation ----------------------------------------------------
 LANGUAGE_CODE = "ja"

@@ -9,7 +9,11 @@ action also works as a plain form post (PRG to the area page's anchor).
 Statuses of the save URL, which autosave.js relies on:
 200 saved (committed), or an idempotent retry of what is stored;
 400 a field is invalid, nothing saved; 409 conflict (someone saved first:
-both versions shown) or locked (submitted / round closed), nothing saved.
+both versions shown) or locked (submitted / round closed), nothing saved;
+each with `DX-Answer-State`. Requests autosave.js sends carry `DX-Background: 1`
+and, instead of a redirect to the sign-in page, get 401 when the session has
+ended and 403 when the CSRF token is stale (accounts/background.py). The area
+page too, which the conflict view reloads a block from.
 """
 
 from urllib.parse import urlencode
@@ -26,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import background
 from accounts.access import Capability, access_for
 from assessments.answering import answer_save
 from assessments.evidence import (
@@ -221,7 +226,7 @@ def _area_context(request, questionnaire, sheet, area, *, replace=None):
     }
 
 
-@login_required
+@background.login_required
 @require_GET
 def area(request, questionnaire_id: int, area_code: str):
     questionnaire = questionnaire_for(request, questionnaire_id, to_answer=False)
@@ -266,7 +271,7 @@ def _save_response(request, questionnaire, form, *, state, status_text, status=2
     return response
 
 
-@login_required
+@background.login_required
 @require_POST
 def save(request, questionnaire_id: int, indicator_code: str):
     questionnaire = questionnaire_for(request, questionnaire_id, to_answer=True)
@@ -361,7 +366,7 @@ def _evidence_response(request, questionnaire, indicator, *, message="", error="
 
 
 @csrf_exempt  # checked by _upload below, once the size limit is in place
-@login_required
+@background.login_required
 @require_POST
 def evidence_add(request, questionnaire_id: int, indicator_code: str):
     # Must come before anything reads request.POST or request.FILES (Django's
@@ -405,7 +410,7 @@ def _evidence_for(questionnaire, file_id: int) -> EvidenceFile:
     )
 
 
-@login_required
+@background.login_required
 @require_POST
 def evidence_remove(request, questionnaire_id: int, file_id: int):
     questionnaire = questionnaire_for(request, questionnaire_id, to_answer=True)

@@ -11,11 +11,11 @@ answering page and the Excel import share that limit through this parser.
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from urllib.parse import urlsplit
 
 from django.utils.translation import gettext as _
 
-from dxportal.text_limits import COMMENT_MAX, URL_MAX, text_length, too_long_message
+from assessments.evidence_links import check_evidence_location
+from dxportal.text_limits import COMMENT_MAX, text_length, too_long_message
 
 YES_WORDS = {"yes", "y", "true", "on", "1", "はい", "有", "あり", "○", "o"}
 NO_WORDS = {"no", "n", "false", "off", "0", "いいえ", "無", "なし", "×", "x"}
@@ -122,17 +122,6 @@ def _free_text(raw: object) -> str:
     return text
 
 
-def _url(text: str) -> str:
-    if text == "":
-        return ""
-    if len(text) > URL_MAX:
-        raise ValueError(too_long_message(limit=URL_MAX, length=len(text)))
-    parts = urlsplit(text)
-    if parts.scheme not in {"http", "https"} or not parts.netloc:
-        raise ValueError(_("http:// または https:// で始まるURLを入力してください。"))
-    return text
-
-
 def parse_answer(spec: IndicatorSpec, raw: dict[str, object]) -> Parsed:
     """Values for `spec` from raw strings keyed by AnswerValues field names.
 
@@ -178,5 +167,6 @@ def parse_answer(spec: IndicatorSpec, raw: dict[str, object]) -> Parsed:
         if not values.get("not_applicable_reason") and "not_applicable_reason" not in errors:
             errors["not_applicable_reason"] = _("「該当しない」とする理由を入力してください。")
     take("comment", _free_text, normalised=False)
-    take("evidence_url", _url)
+    # Stored as typed: NFKC would change full-width letters in a folder name.
+    take("evidence_url", check_evidence_location, normalised=False)
     return Parsed(AnswerValues(**values), errors)

@@ -31,6 +31,7 @@ from assessments.models import (
     Answer,
     Assignment,
     Consolidation,
+    IndicatorComment,
     Questionnaire,
     QuestionnaireEvent,
     QuestionnaireEventKind,
@@ -263,6 +264,7 @@ def _review(
     comment: str,
     needs_open_round: bool,
     refusal: str,
+    commented_indicators: list[str] | None = None,
 ) -> QuestionnaireEvent:
     _require(user, Capability.MANAGE_ROUNDS, questionnaire.round.municipality)
     locked = (
@@ -287,6 +289,7 @@ def _review(
         detail={
             "questionnaire": detail.questionnaire(locked),
             **({"comment": comment} if comment else {}),
+            **({"indicator_comments": commented_indicators} if commented_indicators else {}),
         },
     )
     return QuestionnaireEvent.objects.create(
@@ -314,11 +317,31 @@ def questionnaire_approve(
 
 
 @transaction.atomic
-def questionnaire_return(*, questionnaire: Questionnaire, user, comment: str) -> QuestionnaireEvent:
-    """Send a submitted questionnaire back to the department; the comment says what to fix."""
+def questionnaire_return(
+    *,
+    questionnaire: Questionnaire,
+    user,
+    comment: str,
+    indicator_comments: dict[Indicator, str] | None = None,
+) -> QuestionnaireEvent:
+    """Send a submitted questionnaire back to the department, saying what to fix: in the
+    overall comment, beside the indicators (`indicator_comments`), or both.
+
+    An indicator comment must be about an indicator the department answers in the round.
+    """
     comment = comment.strip()
-    if not comment:
+    notes = {i: text.strip() for i, text in (indicator_comments or {}).items() if text.strip()}
+    if not comment and not notes:
         raise CoordinationError(_("差戻しの理由を入力してください。"))
+    assigned = set(
+        Assignment.objects.filter(
+            round_id=questionnaire.round_id,
+            department_id=questionnaire.department_id,
+            indicator__in=list(notes),
+        ).values_list("indicator_id", flat=True)
+    )
+    if any(indicator.pk not in assigned for indicator in notes):
+        raise CoordinationError(_("この部署が回答しない指標にはコメントできません。"))
     event = _review(
         questionnaire=questionnaire,
         user=user,
@@ -328,7 +351,16 @@ def questionnaire_return(*, questionnaire: Questionnaire, user, comment: str) ->
         comment=comment,
         needs_open_round=True,
         refusal=_("提出済みの調査票だけを差し戻せます。"),
+        commented_indicators=[indicator.code for indicator in notes],
     )
+    rows = [
+        IndicatorComment(event=event, indicator=indicator, comment=text)
+        for indicator, text in notes.items()
+    ]
+    # bulk_create skips the model's checks (the text limit among them): run them first.
+    for row in rows:
+        row.clean_fields()
+    IndicatorComment.objects.bulk_create(rows)
     questionnaire_event_notify(event=event)
     return event
 

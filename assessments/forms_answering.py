@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy
 
 from assessments.answer_values import AnswerValues, IndicatorSpec, parse_answer
 from assessments.answering import answer_values_of
+from assessments.evidence_links import evidence_location_hint
 from assessments.models import Answer
-from dxportal.localized import localized_text
+from dxportal.localized import localized_html, localized_text
 from dxportal.number_format import PERCENT_SIGN
 from dxportal.text_limits import COMMENT_MAX, URL_MAX
 from frameworks.models import AnswerType
@@ -36,7 +37,7 @@ FIELD_LABELS = {
     "not_applicable": gettext_lazy("該当しない"),
     "not_applicable_reason": gettext_lazy("該当しない理由"),
     "comment": gettext_lazy("コメント"),
-    "evidence_url": gettext_lazy("根拠資料のURL"),
+    "evidence_url": gettext_lazy("根拠資料の場所"),
     # Not a value: answering.CARRIED_FIELD, the carried-over mark a save confirms.
     "carried": gettext_lazy("前年度からの引き継ぎ"),
 }
@@ -92,7 +93,7 @@ def raw_from_answer(answer: Answer | None) -> dict[str, str]:
 class Option:
     id: str
     value: str
-    label: str
+    label: str  # page text (dxportal.localized.localized_html): safe, marked if Japanese only
     checked: bool
     description: str = ""
 
@@ -116,6 +117,9 @@ class AnswerForm:
         # Set by the evidence views: the outcome of an upload or removal.
         self.evidence_message = ""
         self.evidence_error = ""
+        # Set by the area view: the coordinator's comment on this indicator with the latest
+        # return, while the questionnaire is returned (assessments.return_comments).
+        self.return_comment = ""
         self.values: AnswerValues | None = None
         if data is None:
             self.raw = raw_from_answer(answer)
@@ -187,8 +191,8 @@ class AnswerForm:
             [
                 (
                     str(level.level),
-                    localized_text(level, "label"),
-                    localized_text(level, "description"),
+                    localized_html(level, "label"),
+                    localized_html(level, "description"),
                 )
                 for level in self.indicator.levels.all()
             ],
@@ -200,7 +204,7 @@ class AnswerForm:
         return self._options(
             "target_level",
             [
-                (str(level.level), localized_text(level, "label"), "")
+                (str(level.level), localized_html(level, "label"), "")
                 for level in self.indicator.levels.all()
             ],
             empty_label=_("設定しない"),
@@ -217,11 +221,15 @@ class AnswerForm:
         return self._options(
             "choice_code",
             [
-                (choice.code, localized_text(choice, "label"), "")
+                (choice.code, localized_html(choice, "label"), "")
                 for choice in self.indicator.choices.all()
             ],
             empty_label=_("未回答"),
         )
+
+    @property
+    def evidence_hint(self) -> str:
+        return evidence_location_hint()
 
     @property
     def unit(self) -> str:

@@ -123,26 +123,80 @@ class AssignmentForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    """One comment box; the button pressed (name="action") says what to do."""
+    """The overall comment, a comment box per indicator, and the button pressed (name="action").
+
+    Indicator comments go to the respondent with a return; on any other action
+    they are refused rather than dropped, so nothing the coordinator wrote is lost.
+    """
 
     action = forms.ChoiceField(
         choices=[("approve", _("承認")), ("return", _("差戻し")), ("reopen", _("再開"))],
         widget=forms.HiddenInput,
     )
     comment = LimitedCharField(
-        label=_("コメント"),
+        label=_("調査票全体へのコメント"),
         required=False,
         max_length=COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("差戻しのときは必須です。回答者に表示されます。"),
+        help_text=_(
+            "回答者に表示されます。差し戻すときは、全体へのコメントか指標ごとのコメントのどちらかが必要です。"
+        ),
     )
+
+    def __init__(self, *args, indicators=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicators = list(indicators)
+        for indicator in self.indicators:
+            self.fields[self.note_name(indicator)] = LimitedCharField(
+                label=_("%(code)sへのコメント") % {"code": indicator.code},
+                required=False,
+                max_length=COMMENT_MAX,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    @staticmethod
+    def note_name(indicator) -> str:
+        return f"note_{indicator.pk}"
 
     def clean(self):
         cleaned = super().clean()
+        notes = {
+            indicator: cleaned.get(self.note_name(indicator), "") for indicator in self.indicators
+        }
+        cleaned["indicator_comments"] = {i: text for i, text in notes.items() if text.strip()}
+        action = cleaned.get("action")
         # A comment refused already (too long) is there, just not acceptable.
-        if cleaned.get("action") == "return" and not cleaned.get("comment", "-").strip():
+        refused_note = any(self.note_name(i) in self.errors for i in self.indicators)
+        if (
+            action == "return"
+            and not cleaned.get("comment", "-").strip()
+            and not cleaned["indicator_comments"]
+            and not refused_note
+        ):
             self.add_error("comment", _("差戻しの理由を入力してください。"))
+        if action in ("approve", "reopen") and cleaned["indicator_comments"]:
+            raise forms.ValidationError(
+                _(
+                    "指標ごとのコメントは差し戻すときに回答者へ送ります。"
+                    "承認・再開するときは指標ごとのコメントを空にしてください。"
+                )
+            )
         return cleaned
+
+
+class ReconciliationFilterForm(forms.Form):
+    """The reconciliation page's query string: which area, and whether only differences."""
+
+    area = forms.SlugField(required=False, widget=forms.HiddenInput)
+    differences = forms.BooleanField(label=_("相違のみ表示"), required=False)
+
+    def values(self) -> dict:
+        """For reconciliation_page; anything malformed means the defaults."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return {
+            "area_code": data.get("area") or "",
+            "differences_only": bool(data.get("differences")),
+        }
 
 
 class ConsolidationForm(forms.Form):

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from assessments.evidence_links import validate_evidence_location
 from dxportal.text_limits import COMMENT_MAX, URL_MAX, LimitedTextField
 from frameworks.models import Choice, Edition, Indicator
 from municipalities.models import Department, Municipality
@@ -185,6 +186,30 @@ class QuestionnaireEvent(models.Model):
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
 
 
+class IndicatorComment(models.Model):
+    """The coordinator's comment on one indicator, sent with a return (append-only, as the event).
+
+    The respondent sees the comments of the latest return beside the indicators
+    while the questionnaire is returned (assessments.return_comments).
+    """
+
+    event = models.ForeignKey(
+        QuestionnaireEvent, on_delete=models.CASCADE, related_name="indicator_comments"
+    )
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    comment = LimitedTextField(_("指標へのコメント"), max_length=COMMENT_MAX)
+
+    class Meta:
+        verbose_name = _("指標へのコメント")
+        verbose_name_plural = _("指標へのコメント")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "indicator"], name="indicator_comment_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code}: {self.comment[:40]}"
+
+
 class AnswerQuerySet(models.QuerySet):
     def answered(self):
         """Answer.is_answered, as a filter."""
@@ -227,7 +252,13 @@ class Answer(models.Model):
         _("該当しない理由"), blank=True, max_length=COMMENT_MAX
     )
     comment = LimitedTextField(_("コメント"), blank=True, max_length=COMMENT_MAX)
-    evidence_url = models.URLField(_("根拠資料のURL"), blank=True, max_length=URL_MAX)
+    # A URL or a file-share path (assessments.evidence_links), shown as text, never as a link.
+    evidence_url = models.CharField(
+        _("根拠資料の場所"),
+        blank=True,
+        max_length=URL_MAX,
+        validators=[validate_evidence_location],
+    )
     # PROTECT: deleting the earlier round must not silently turn unconfirmed answers into
     # confirmed ones. Cleared on confirmation, so only unconfirmed answers hold it.
     carried_from = models.ForeignKey(

@@ -8,7 +8,8 @@ disagreement stays visible after the choice.
 
 Scores come from results.scoring (the one place scoring rules live);
 `reconciliation_for` reads a round's whole reconciliation in a fixed number
-of queries.
+of queries; `reconciliation_page` cuts it into one policy area at a time,
+optionally the indicators whose answers differ only, with the counts.
 """
 
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from assessments.models import Answer, Assignment, Consolidation, Round
 from assessments.municipality_answers import counted_answer, owner_departments
 from dxportal.localized import localized_text
 from dxportal.number_format import rounded
-from frameworks.models import AnswerType, Indicator
+from frameworks.models import AnswerType, Indicator, PolicyArea
 from frameworks.selectors import rubric_labels
 from municipalities.models import Department
 from results.scoring import IndicatorInput, answer_score
@@ -198,3 +199,67 @@ def reconciliation_for(
         )
         for pk, rows in by_indicator.items()
     ]
+
+
+# --- the page: one policy area at a time, optionally the disagreements only -------------
+
+
+@dataclass(frozen=True)
+class AreaCount:
+    area: PolicyArea
+    total: int  # indicators answered by several departments
+    differing: int  # of which the departments' answers differ
+
+
+@dataclass(frozen=True)
+class ReconciliationPage:
+    """What the reconciliation page shows: a round can share dozens of indicators, so one
+    area at a time, with the counts of every area to choose another."""
+
+    areas: list[AreaCount]
+    area: PolicyArea | None  # the area shown; None when nothing is shared
+    items: list[IndicatorReconciliation]  # its indicators (only those that differ, if asked)
+    differences_only: bool
+
+    @property
+    def total(self) -> int:
+        return sum(count.total for count in self.areas)
+
+    @property
+    def differing(self) -> int:
+        return sum(count.differing for count in self.areas)
+
+
+def reconciliation_page(
+    items: list[IndicatorReconciliation], *, area_code: str, differences_only: bool
+) -> ReconciliationPage:
+    """The area `area_code` of the round's reconciliation `items` (catalogue order).
+
+    An unknown or empty code means the first area, or with `differences_only`
+    the first area where answers differ.
+    """
+    by_area: dict[int, list[IndicatorReconciliation]] = {}
+    for item in items:
+        by_area.setdefault(item.indicator.area_id, []).append(item)
+    areas = [
+        AreaCount(
+            area=shared[0].indicator.area,
+            total=len(shared),
+            differing=sum(1 for item in shared if item.disagrees),
+        )
+        for shared in by_area.values()
+    ]
+    chosen = next((count for count in areas if count.area.code == area_code), None)
+    if chosen is None and areas:
+        chosen = next(
+            (count for count in areas if count.differing or not differences_only), areas[0]
+        )
+    shown = by_area[chosen.area.pk] if chosen else []
+    if differences_only:
+        shown = [item for item in shown if item.disagrees]
+    return ReconciliationPage(
+        areas=areas,
+        area=chosen.area if chosen else None,
+        items=shown,
+        differences_only=differences_only,
+    )

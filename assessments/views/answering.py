@@ -58,6 +58,7 @@ from assessments.my_work import (
     my_questionnaires,
     questionnaire_overdue,
 )
+from assessments.return_comments import return_comments
 from assessments.selectors import questionnaire_for
 from assessments.submitting import SubmitError, questionnaire_submit
 
@@ -150,6 +151,7 @@ def _overview_context(request, questionnaire, sheet):
         "sheet": sheet,
         "progress": sheet.progress,
         "returned_event": returned,
+        "return_comments": list(return_comments(questionnaire).values()),
         "overdue": questionnaire_overdue(questionnaire, timezone.localdate()),
         "read_only_reason": _read_only_reason(request, questionnaire),
         "may_answer": may_answer,
@@ -208,6 +210,10 @@ def _area_context(request, questionnaire, sheet, area, *, replace=None):
         replace.get(indicator.pk) or AnswerForm(indicator, answer=sheet.answers.get(indicator.pk))
         for indicator in indicators
     ]
+    comments = return_comments(questionnaire)
+    for form in forms:
+        if form.indicator.pk in comments:
+            form.return_comment = comments[form.indicator.pk].comment
     areas = sheet.areas
     index = next(i for i, a in enumerate(areas) if a.pk == area.pk)
     return {

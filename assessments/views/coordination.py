@@ -8,11 +8,14 @@ then form → service → redirect or render. Opening a survey for many
 municipalities is for system administrators (403 for anyone else signed in).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.forms import BoundField
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,6 +38,7 @@ from assessments.coordination import (
 from assessments.forms_coordination import (
     AssignmentForm,
     ConsolidationForm,
+    ReconciliationFilterForm,
     ReviewForm,
     RoundOpenForm,
     SurveyForm,
@@ -43,13 +47,15 @@ from assessments.models import (
     DONE_STATUSES,
     Answer,
     Assignment,
+    IndicatorComment,
     Questionnaire,
     QuestionnaireStatus,
     Round,
     RoundStatus,
 )
-from assessments.reconciliation import answer_summary, reconciliation_for
+from assessments.reconciliation import answer_summary, reconciliation_for, reconciliation_page
 from assessments.reminders import reminders_send
+from assessments.return_comments import return_comments
 from assessments.round_progress import round_progress, rounds_with_progress
 from assessments.rounds import RoundError, round_open
 from assessments.selectors import round_for
@@ -101,12 +107,17 @@ def _round_url(round_: Round, name: str = "detail", anchor: str = "") -> str:
 class ReviewItem:
     indicator: Indicator
     is_owner: bool
-    answer: Answer | None
+    answer: Answer | None  # with its evidence files loaded
     summary: str
+    # The latest return's comment on this indicator while the questionnaire is returned.
+    returned_comment: IndicatorComment | None = None
+    note_field: BoundField | None = None  # the box for a new comment, for coordinators
 
 
-def _review_sections(questionnaire: Questionnaire) -> list[tuple[object, list[ReviewItem]]]:
-    """The department's indicators by area, each with its answer (three queries)."""
+def _review_sections(
+    questionnaire: Questionnaire, *, returned: dict[int, IndicatorComment]
+) -> list[tuple[object, list[ReviewItem]]]:
+    """The department's indicators by area, each with its answer and evidence (four queries)."""
     assignments = (
         Assignment.objects.filter(
             round_id=questionnaire.round_id, department_id=questionnaire.department_id
@@ -120,7 +131,10 @@ def _review_sections(questionnaire: Questionnaire) -> list[tuple[object, list[Re
             round_id=questionnaire.round_id, department_id=questionnaire.department_id
         ).values("indicator_id")
     )
-    answers = {a.indicator_id: a for a in questionnaire.answers.select_related("choice")}
+    answers = {
+        a.indicator_id: a
+        for a in questionnaire.answers.select_related("choice").prefetch_related("files")
+    }
     sections: dict[int, tuple[object, list[ReviewItem]]] = {}
     for assignment in assignments:
         indicator = assignment.indicator
@@ -131,9 +145,17 @@ def _review_sections(questionnaire: Questionnaire) -> list[tuple[object, list[Re
                 is_owner=assignment.is_owner,
                 answer=answer,
                 summary=answer_summary(indicator, answer, labels.get(indicator.pk, {})),
+                returned_comment=returned.get(indicator.pk),
             )
         )
     return list(sections.values())
+
+
+def _with_note_fields(sections, form: ReviewForm):
+    return [
+        (area, [replace(item, note_field=form[form.note_name(item.indicator)]) for item in items])
+        for area, items in sections
+    ]
 
 
 def _assignment_rows(round_: Round) -> list[dict]:
@@ -364,14 +386,23 @@ def review(request, code: str, round_id: int, questionnaire_id: int):
     capability = Capability.MANAGE_ROUNDS if request.method == "POST" else Capability.VIEW_RESULTS
     round_ = _round(request, code, round_id, capability)
     questionnaire = _questionnaire(round_, questionnaire_id)
-    form = ReviewForm(posted_or_none(request))
+    sections = _review_sections(questionnaire, returned=return_comments(questionnaire))
+    indicators = [item.indicator for _area, items in sections for item in items]
+    form = ReviewForm(posted_or_none(request), indicators=indicators)
     if request.method == "POST" and form.is_valid():
-        service, done = REVIEW_SERVICES[form.cleaned_data["action"]]
+        action = form.cleaned_data["action"]
+        service, done = REVIEW_SERVICES[action]
+        extra = (
+            {"indicator_comments": form.cleaned_data["indicator_comments"]}
+            if action == "return"
+            else {}
+        )
         try:
             service(
                 questionnaire=questionnaire,
                 user=request.user,
                 comment=form.cleaned_data["comment"],
+                **extra,
             )
         except CoordinationError as error:
             form.add_error(None, str(error))
@@ -382,6 +413,10 @@ def review(request, code: str, round_id: int, questionnaire_id: int):
             )
     is_open = round_.status == RoundStatus.OPEN
     status = questionnaire.status
+    can_manage = _can_manage(request, round_.municipality)
+    can_approve = status == QuestionnaireStatus.SUBMITTED
+    can_return = is_open and status == QuestionnaireStatus.SUBMITTED
+    can_reopen = is_open and status in DONE_STATUSES
     return render(
         request,
         "assessments/coordination/review.html",
@@ -389,13 +424,24 @@ def review(request, code: str, round_id: int, questionnaire_id: int):
             "municipality": round_.municipality,
             "round": round_,
             "questionnaire": questionnaire,
-            "sections": _review_sections(questionnaire),
-            "events": questionnaire.events.select_related("actor"),
+            # Comment boxes only where a return can be sent from this page.
+            "sections": _with_note_fields(sections, form)
+            if can_manage and can_return
+            else sections,
+            "events": questionnaire.events.select_related("actor").prefetch_related(
+                Prefetch(
+                    "indicator_comments",
+                    queryset=IndicatorComment.objects.select_related("indicator").order_by(
+                        "indicator__area__order", "indicator__order", "indicator__pk"
+                    ),
+                )
+            ),
             "form": form,
-            "can_manage": _can_manage(request, round_.municipality),
-            "can_approve": status == QuestionnaireStatus.SUBMITTED,
-            "can_return": is_open and status == QuestionnaireStatus.SUBMITTED,
-            "can_reopen": is_open and status in DONE_STATUSES,
+            "can_manage": can_manage,
+            "can_approve": can_approve,
+            "can_return": can_return,
+            "can_reopen": can_reopen,
+            "show_actions": can_manage and (can_approve or can_return or can_reopen),
         },
         status=400 if form.is_bound else 200,
     )
@@ -408,13 +454,17 @@ def review(request, code: str, round_id: int, questionnaire_id: int):
 @require_GET
 def reconciliation(request, code: str, round_id: int):
     round_ = _round(request, code, round_id, Capability.VIEW_RESULTS)
+    items = reconciliation_for(round_)
+    filters = ReconciliationFilterForm(request.GET)
+    page = reconciliation_page(items, **filters.values())
     return render(
         request,
         "assessments/coordination/reconciliation.html",
         {
             "municipality": round_.municipality,
             "round": round_,
-            "items": reconciliation_for(round_),
+            "items": items,
+            "page": page,
             "can_manage": _can_manage(request, round_.municipality),
         },
     )
@@ -454,9 +504,10 @@ def reconciliation_item(request, code: str, round_id: int, indicator_code: str):
                 request,
                 _("%(code)sの団体としての回答を保存しました。") % {"code": item.indicator.code},
             )
-            return redirect(
-                _round_url(round_, "reconciliation", anchor=f"indicator-{item.indicator.pk}")
-            )
+            # Back to the indicator in its area of the page.
+            url = _round_url(round_, "reconciliation")
+            query = urlencode({"area": item.indicator.area.code})
+            return redirect(f"{url}?{query}#indicator-{item.indicator.pk}")
     return render(
         request,
         "assessments/coordination/reconciliation_item.html",

@@ -22,6 +22,7 @@ from django.utils import translation
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from assessments.answer_values import AnswerValues, Parsed, normalise, parse_answer
+from assessments.evidence_links import EXAMPLES as EVIDENCE_EXAMPLES
 from assessments.workbooks.contents import Item
 from dxportal.spreadsheet_text import safe_text, typed_text
 from frameworks.models import AnswerType
@@ -86,7 +87,8 @@ COLUMNS = (
         "evidence_url",
         "根拠URL",
         30,
-        "根拠資料のURL（http:// または https://）です（任意）。",
+        "根拠資料のURL（http:// または https://）か、ファイル共有の場所"
+        f"（{EVIDENCE_EXAMPLES['unc']} や {EVIDENCE_EXAMPLES['drive']}）です（任意）。",
         True,
     ),
     Column(

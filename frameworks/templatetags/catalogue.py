@@ -3,7 +3,7 @@
 from django import template
 from django.utils.translation import gettext as _
 
-from dxportal.localized import localized_text
+from dxportal.localized import localized_html, localized_text
 from frameworks.models import AnswerType
 from municipalities.models import DepartmentKind, MunicipalityKind
 
@@ -14,6 +14,13 @@ register = template.Library()
 def localized(obj, field: str) -> str:
     """`{% localized indicator "question" %}` or `{% localized area "description" as text %}`."""
     return localized_text(obj, field)
+
+
+@register.simple_tag
+def localized_marked(obj, field: str) -> str:
+    """Page text: as `localized`, and marked 「(Japanese only)」 when an English page has only
+    the Japanese (dxportal.localized.localized_html). Not for titles or attributes."""
+    return localized_html(obj, field)
 
 
 def _labels(values, choices) -> list[str]:

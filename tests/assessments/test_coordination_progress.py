@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import QuestionnaireStatus
-from assessments.round_progress import round_progress, rounds_with_progress, today_in_japan
+from assessments.round_progress import round_progress, rounds_with_progress
+from dxportal.japanese_calendar import today_in_japan
 from tests.assessment_factories import AnswerFactory, open_round
 from tests.assessments.conftest import share_with_tax_office
 from tests.factories import DepartmentFactory
@@ -152,8 +153,10 @@ def test_rounds_page_queries_do_not_grow(
 
 
 # The round, the questionnaire, its assignments with indicators, their rubric
-# levels, its answers and its events: 6 after the 6 of every page.
-REVIEW_PAGE_QUERIES = 12
+# levels, its answers, their evidence files (listed with download links since
+# issue 11) and its events: 7 after the 6 of every page. A returned questionnaire
+# adds its latest return's indicator comments, events with comments add those.
+REVIEW_PAGE_QUERIES = 13
 # The round and the assignments with indicators and departments.
 ASSIGNMENTS_PAGE_QUERIES = 8
 

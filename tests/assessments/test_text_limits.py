@@ -44,9 +44,10 @@ TOO_LONG = too_long_message(limit=COMMENT_MAX, length=COMMENT_MAX + 1)
 
 
 def test_every_text_field_of_the_apps_is_limited():
-    # 6 in assessments (answers, reviews, consolidation notes), 15 in frameworks (the
-    # catalogue's descriptions, questions, help texts and sources), 2 in plans.
-    assert len(FREE_TEXT) == 23
+    # 7 in assessments (answers, reviews, a return's comments on indicators, consolidation
+    # notes), 15 in frameworks (the catalogue's descriptions, questions, help texts and
+    # sources), 2 in plans.
+    assert len(FREE_TEXT) == 24
     unlimited = [
         f"{model.__name__}.{field.name}"
         for model, field in FREE_TEXT

@@ -83,12 +83,13 @@ def test_coordinator_opens_a_round_and_returns_a_questionnaire(page, personas, a
     assert_accessible()
     _shot(page, "review")
 
-    # Returning without a reason is refused next to the field.
+    # Returning without a reason is refused, at the top of the form and next to the field.
     page.get_by_role("button", name="差し戻す").click()
-    expect(page.get_by_text("差戻しの理由を入力してください")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("差戻しの理由を入力してください")
+    expect(page.locator("#error_1_id_comment")).to_contain_text("差戻しの理由を入力してください")
     assert_accessible()
 
-    page.get_by_label("コメント").fill("STD-01の根拠資料を添えてください。")
+    page.get_by_label("調査票全体へのコメント").fill("STD-01の根拠資料を添えてください。")
     page.get_by_role("button", name="差し戻す").click()
     expect(page.get_by_role("status")).to_contain_text("調査票を差し戻しました")
     expect(page.get_by_role("main")).to_contain_text("STD-01の根拠資料を添えてください。")

@@ -21,14 +21,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
 from accounts.access import access_for
 from accounts.models import Role, User
-from assessments.models import QuestionnaireEvent, QuestionnaireEventKind
+from assessments.models import IndicatorComment, QuestionnaireEvent, QuestionnaireEventKind
 from audit.context import current_request
 from dxportal.japanese_calendar import fiscal_year_label
 
@@ -148,9 +148,21 @@ def notification_message(*, event: QuestionnaireEvent, recipient, base_url: str)
 
 def notifications_send(*, event_id: int, base_url: str) -> int:
     """Send the e-mails of one event; the number sent. One failed address stops no other."""
-    event = QuestionnaireEvent.objects.select_related(
-        "questionnaire__round__municipality__prefecture", "questionnaire__department", "actor"
-    ).get(pk=event_id)
+    event = (
+        QuestionnaireEvent.objects.select_related(
+            "questionnaire__round__municipality__prefecture", "questionnaire__department", "actor"
+        )
+        .prefetch_related(
+            # A return's comments on single indicators, in catalogue order, for its e-mail.
+            Prefetch(
+                "indicator_comments",
+                queryset=IndicatorComment.objects.select_related("indicator").order_by(
+                    "indicator__area__order", "indicator__order", "indicator__pk"
+                ),
+            )
+        )
+        .get(pk=event_id)
+    )
     sent = 0
     for recipient in recipients_of(event):
         subject, body = notification_message(event=event, recipient=recipient, base_url=base_url)

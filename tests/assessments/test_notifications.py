@@ -108,6 +108,32 @@ def test_a_return_mails_the_departments_respondents_with_the_comment(
         assert f"http://127.0.0.1:8000{detail}\n" in message.body
 
 
+def test_a_return_mails_the_comments_on_single_indicators_in_catalogue_order(
+    personas, people, answered, django_capture_on_commit_callbacks
+):
+    _submit(answered, personas, django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    indicators = answered.round.edition.indicators
+    with django_capture_on_commit_callbacks(execute=True):
+        questionnaire_return(
+            questionnaire=answered,
+            user=personas.coordinator_a,
+            comment="",
+            indicator_comments={
+                indicators.get(code="STD-02"): "レベルの根拠を書いてください",
+                indicators.get(code="STD-01"): "URLが開けません",
+            },
+        )
+
+    assert len(mail.outbox) == 2
+    for message in mail.outbox:
+        assert "DX推進担当からのコメント" not in message.body  # no overall comment was written
+        assert (
+            "指標へのコメント：\n・STD-01：URLが開けません\n・STD-02：レベルの根拠を書いてください\n"
+            in message.body
+        )
+
+
 def test_an_approval_mails_the_departments_respondents(
     personas, people, answered, django_capture_on_commit_callbacks
 ):

@@ -99,6 +99,19 @@ def test_evidence_files_are_listed_with_a_link_to_the_portal(round_, personas, s
     )
 
 
+def test_an_evidence_location_is_printed_as_text_never_as_a_link(round_, personas):
+    """A file-share path is where the municipality keeps the document: the report states
+    it, and links only to the portal's own downloads."""
+    share = r"\\fileserver\dx\計画書.pdf"
+    answers = round_.questionnaires.get(department=personas.department_a).answers
+    assert answers.filter(evidence_url=EVIDENCE_URL).update(evidence_url=share) > 0
+
+    html = municipality_report_html(round_)
+
+    assert f"根拠資料の場所：{share}" in html
+    assert f'href="{share}"' not in html
+
+
 def test_areas_have_strengths_gaps_and_next_steps(round_):
     report = municipality_report(round_)
 

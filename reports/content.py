@@ -15,14 +15,11 @@ or plan items (tests/reports/test_content.py pins it).
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
 
 from assessments.models import Answer, Assignment, Consolidation, Round
 from assessments.municipality_answers import municipality_answers
@@ -32,7 +29,6 @@ from frameworks.selectors import rubric_labels
 from municipalities.models import Department
 from plans.selectors import PlanRow, Suggestion, action_plan_for, rubrics_for, suggestions_for
 from plans.suggestions import next_steps
-from reports import charts
 from results.benchmarks import K_ANONYMITY, Benchmark, peer_benchmark
 from results.cards import StoredCard
 from results.dashboard import (
@@ -42,6 +38,7 @@ from results.dashboard import (
     dashboard_for,
     department_results_for,
 )
+from results.figures import AreaScores, area_scores, heatmap_svg, radar_svg, stage_svg
 from results.models import ScoreSnapshot
 
 NEXT_STEPS_PER_AREA = 3
@@ -83,39 +80,6 @@ class AreaSection:
 
 
 @dataclass(frozen=True)
-class Column:
-    """One series of area scores: this round, the previous round, the peer median or the target."""
-
-    label: str
-    values: list[float | None]  # in the order of the area rows
-    style: dict[str, Any]  # how the radar draws it (reports.charts)
-
-
-@dataclass(frozen=True)
-class AreaScores:
-    """The area table and the radar of a report: the same columns, so they say the same."""
-
-    rows: list[AreaRow]
-    columns: list[Column]
-
-    @property
-    def table(self) -> list[tuple[AreaRow, list[float | None]]]:
-        return [
-            (row, [column.values[n] for column in self.columns]) for n, row in enumerate(self.rows)
-        ]
-
-    def radar_svg(self) -> str:
-        # The charts module escapes every text it draws.
-        return mark_safe(
-            charts.radar_chart(
-                [a.name for a in self.rows],
-                [charts.Series(c.label, c.values, **c.style) for c in self.columns],
-                title=_("分野ごとの得点（0〜100点）"),
-            )
-        )
-
-
-@dataclass(frozen=True)
 class MunicipalityReport:
     round: Round
     issued_on: datetime.date
@@ -125,7 +89,10 @@ class MunicipalityReport:
     plan: list[PlanRow]
     appendix: list[AreaAnswers]
     scores: AreaScores
+    # The charts (results.figures), as the dashboard draws them; empty without results.
+    radar_svg: str = ""
     stage_svg: str = ""
+    heatmap_svg: str = ""
     k_anonymity: int = K_ANONYMITY
 
     @property
@@ -142,6 +109,7 @@ class DepartmentReport:
     sections: list[AreaSection]
     appendix: list[AreaAnswers]
     scores: AreaScores
+    radar_svg: str = ""
     stage_svg: str = ""
 
     @property
@@ -161,42 +129,6 @@ def area_sections(rows: list[AreaRow], suggestions: list[Suggestion]) -> list[Ar
         )
         for row in rows
     ]
-
-
-def area_scores(rows: list[AreaRow], dashboard: Dashboard | None = None) -> AreaScores:
-    """This round's area scores, with the dashboard's comparisons where it has them."""
-    columns = [Column(_("今回"), [a.score for a in rows], charts.CURRENT)]
-    if dashboard is not None and dashboard.previous_round:
-        label = _("前回（{year}年度）").format(year=dashboard.previous_round.fiscal_year)
-        columns.append(Column(label, [a.previous for a in rows], charts.PREVIOUS))
-    if dashboard is not None and dashboard.has_peer_median:
-        label = _("{group}の中央値").format(group=dashboard.peer_label)
-        columns.append(Column(label, [a.peer_median for a in rows], charts.PEER))
-    if any(a.target is not None for a in rows):
-        columns.append(Column(_("目標"), [a.target for a in rows], charts.TARGET))
-    return AreaScores(rows=rows, columns=columns)
-
-
-def stage_svg(rows: list[AreaRow]) -> str:
-    """Each area's score at each stage against the stage's threshold (the dashboard's ladder)."""
-    # The charts module escapes every text it draws.
-    return mark_safe(
-        charts.stage_chart(
-            [
-                (
-                    a.name,
-                    [charts.StageBar(s.name, s.score, s.threshold, s.attained) for s in a.ladder],
-                )
-                for a in rows
-            ],
-            charts.StageChartWords(
-                title=_("分野と段階ごとの得点と到達基準"),
-                not_attained=_("未到達の段階"),
-                threshold=_("到達とみなす得点（基準）"),
-                no_score=_("採点対象なし"),
-            ),
-        )
-    )
 
 
 # --- answers ---------------------------------------------------------------------------------
@@ -330,6 +262,7 @@ def municipality_report(round_: Round) -> MunicipalityReport:
     appendix = answers_by_area(round_, card)
     plan = action_plan_for(round_)
     rows = dashboard.areas if dashboard else []
+    scores = area_scores(rows, dashboard)
     return MunicipalityReport(
         round=round_,
         issued_on=timezone.localdate(),
@@ -338,8 +271,10 @@ def municipality_report(round_: Round) -> MunicipalityReport:
         benchmark=peer_benchmark(round_),
         plan=plan,
         appendix=appendix,
-        scores=area_scores(rows, dashboard),
+        scores=scores,
+        radar_svg=radar_svg(scores) if rows else "",
         stage_svg=stage_svg(rows) if rows else "",
+        heatmap_svg=heatmap_svg(dashboard) if dashboard else "",
     )
 
 
@@ -349,6 +284,7 @@ def department_report(round_: Round, department: Department) -> DepartmentReport
     card = _card(round_, department)
     appendix = answers_by_area(round_, card, department)
     rows = results.areas if results else []
+    scores = area_scores(rows)
     return DepartmentReport(
         round=round_,
         department=department,
@@ -356,6 +292,7 @@ def department_report(round_: Round, department: Department) -> DepartmentReport
         results=results,
         sections=area_sections(rows, _department_next_steps(round_, card)),
         appendix=appendix,
-        scores=area_scores(rows),
+        scores=scores,
+        radar_svg=radar_svg(scores) if rows else "",
         stage_svg=stage_svg(rows) if rows else "",
     )

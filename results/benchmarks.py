@@ -320,20 +320,6 @@ def portfolio_sorted(rows: list[PortfolioRow], sort: str) -> list[PortfolioRow]:
     return sorted(rows, key=key)
 
 
-def portfolio_chart_data(rows: list[PortfolioRow]) -> dict[str, Any] | None:
-    """What static/js/portfolio-chart.js draws: a bar per municipality, in the table's order.
-
-    None when no row has a score: there would be nothing to draw.
-    """
-    if all(r.overall_score is None for r in rows):
-        return None
-    return {
-        "label": _("総合得点"),
-        "names": [str(r.municipality) for r in rows],
-        "scores": [r.overall_score for r in rows],
-    }
-
-
 def portfolio_summary(rows: list[PortfolioRow], sort_label: str) -> str:
     """One sentence for screen readers about the chart (the table gives every figure)."""
     scored = [r for r in rows if r.overall_score is not None]

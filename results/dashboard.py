@@ -28,7 +28,6 @@ same kind (three queries plus the snapshot's).
 """
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -126,31 +125,6 @@ class Dashboard:
     def has_targets(self) -> bool:
         return any(a.target is not None for a in self.areas)
 
-    def chart_data(self) -> dict[str, Any]:
-        """What static/js/dashboard-charts.js draws (read through json_script)."""
-        return {
-            **_radar_data(self.areas),
-            "previous": (
-                {
-                    "label": _("前回（{year}年度）").format(year=self.previous_round.fiscal_year),
-                    "scores": [a.previous for a in self.areas],
-                }
-                if self.previous_round
-                else None
-            ),
-            "peer": (
-                {
-                    "label": _("{group}の中央値").format(group=self.peer_label),
-                    "scores": [a.peer_median for a in self.areas],
-                }
-                if self.has_peer_median
-                else None
-            ),
-            "departments": [d.name for d in self.departments],
-            "matrix": [d.scores for d in self.departments],
-            "trend": (self.trend.chart_data() if self.trend and self.trend.previous else None),
-        }
-
 
 @dataclass(frozen=True)
 class DepartmentResults:
@@ -186,17 +160,6 @@ class DepartmentResults:
     def has_targets(self) -> bool:
         return any(a.target is not None for a in self.areas)
 
-    def chart_data(self) -> dict[str, Any]:
-        """The radar's data, in the shape dashboard-charts.js reads (no other series)."""
-        return {
-            **_radar_data(self.areas),
-            "previous": None,
-            "peer": None,
-            "departments": [],
-            "matrix": [],
-            "trend": None,
-        }
-
 
 def _summary(areas: list[AreaRow]) -> str:
     """One sentence for screen readers: the highest and the lowest area."""
@@ -213,17 +176,6 @@ def _summary(areas: list[AreaRow]) -> str:
         low=low.name,
         low_score=rounded_decimal(low.score),
     )
-
-
-def _radar_data(areas: list[AreaRow]) -> dict[str, Any]:
-    has_targets = any(a.target is not None for a in areas)
-    return {
-        "areas": [a.name for a in areas],
-        "current": {"label": _("今回"), "scores": [a.score for a in areas]},
-        "target": (
-            {"label": _("目標"), "scores": [a.target for a in areas]} if has_targets else None
-        ),
-    }
 
 
 # --- pure helpers --------------------------------------------------------------------------

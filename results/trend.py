@@ -28,7 +28,6 @@ two more only when one of them is on another edition (frameworks.lineage).
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -93,17 +92,6 @@ class Trend:
             last=last_score,
             change=abs(change),
         )
-
-    def chart_data(self) -> dict[str, Any]:
-        """What static/js/dashboard-charts.js draws as lines, one per area and one overall."""
-        return {
-            "years": [_("{year}年度").format(year=p.fiscal_year) for p in self.points],
-            "overall": {"label": _("総合得点"), "scores": [p.overall for p in self.points]},
-            "areas": [
-                {"label": name, "scores": [p.areas[n] for p in self.points]}
-                for n, name in enumerate(self.area_names)
-            ],
-        }
 
 
 # --- pure helpers ---------------------------------------------------------------------------

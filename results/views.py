@@ -21,6 +21,7 @@ from frameworks.models import AnswerType, Edition, EditionStatus, Stage
 from plans.selectors import action_plan_for
 from results.benchmarks import K_ANONYMITY
 from results.dashboard import dashboard_for, department_results_for
+from results.figures import dashboard_figures, department_figures
 from results.scoring import (
     NOT_STARTED,
     IndicatorInput,
@@ -187,7 +188,7 @@ def dashboard(request, code: str, round_id: int):
             "municipality": round_.municipality,
             "round": round_,
             "dashboard": board,
-            "data": board.chart_data() if board else None,
+            "figures": dashboard_figures(board) if board else None,
             "k_anonymity": K_ANONYMITY,
             "action_plan": action_plan_for(round_),
         },
@@ -208,7 +209,7 @@ def department(request, code: str, round_id: int, department_id: int):
             "round": round_,
             "department": department,
             "results": results,
-            "data": results.chart_data() if results else None,
+            "figures": department_figures(results) if results else None,
             "may_see_dashboard": access_for(request.user).can(
                 Capability.VIEW_RESULTS, municipality
             ),

@@ -21,10 +21,10 @@ from results.benchmarks import (
     K_ANONYMITY,
     peer_benchmark,
     portfolio,
-    portfolio_chart_data,
     portfolio_sorted,
     portfolio_summary,
 )
+from results.figures import portfolio_svg
 from results.latest import latest_round_with_results
 
 SORTS = [
@@ -96,7 +96,7 @@ def portfolio_view(request):
     result = portfolio(_filtered(form, assigned))
     rows = portfolio_sorted(result.rows, sort)
     sort_label = dict(SORTS)[sort]
-    data = portfolio_chart_data(rows)
+    chart = portfolio_svg(rows, title_id="portfolio-chart-title", described_by="portfolio-summary")
     return render(
         request,
         "results/portfolio.html",
@@ -107,7 +107,7 @@ def portfolio_view(request):
             "areas": result.areas,
             "rows": rows,
             "assigned_count": len(assigned),
-            "data": data,
-            "summary": portfolio_summary(rows, sort_label) if data else "",
+            "chart": chart,
+            "summary": portfolio_summary(rows, sort_label) if chart else "",
         },
     )

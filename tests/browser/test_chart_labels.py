@@ -1,6 +1,6 @@
-"""Names in the charts are shown as text: plotly reads labels as a little HTML, and a
-department, area or municipality named with tags must not become a link or bold
-(static/js/chart-text.js)."""
+"""Names in the charts are shown as text: a department, area or municipality named with
+tags must not become a link, bold text or markup in the page (results/charts.py escapes
+every text it draws into the inline SVG)."""
 
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -20,15 +20,19 @@ AREA_LINK = '<a href="http://evil.example/area">標準化</a>'
 
 
 def _links_and_bold(chart) -> dict:
-    """What plotly made of the labels: its links and bold text anywhere in the chart."""
+    """What the page made of the labels: links, bold text and HTML elements in the chart."""
     return chart.evaluate(
         """element => ({
           links: [...element.querySelectorAll("a")].map(
             a => a.getAttribute("href") || a.getAttribute("xlink:href")),
-          bold: [...element.querySelectorAll("tspan")].filter(
-            t => t.style.fontWeight === "bold").length,
+          bold: [...element.querySelectorAll("b, text, tspan")].filter(
+            t => t.localName === "b" || Number(getComputedStyle(t).fontWeight) >= 600).length,
+          html: element.querySelectorAll("foreignObject, script, b").length,
         })"""
     )
+
+
+NOTHING = {"links": [], "bold": 0, "html": 0}
 
 
 def test_dashboard_shows_hostile_names_as_text(page, personas):
@@ -48,15 +52,18 @@ def test_dashboard_shows_hostile_names_as_text(page, personas):
 
     page.goto(url(round_))
 
-    heatmap = page.locator("#heatmap-chart")
-    radar = page.locator("#radar-chart")
-    expect(heatmap.locator(".ytick text").first).to_be_visible()
-    expect(radar.locator(".angularaxistick text").first).to_be_visible()
-    for chart in (heatmap, radar):
-        assert _links_and_bold(chart) == {"links": [], "bold": 0}
-    expect(heatmap.locator(".ytick text", has_text=LINK)).to_have_count(1)
-    expect(heatmap.locator(".xtick text", has_text=AREA_LINK)).to_have_count(1)
-    expect(radar.locator(".angularaxistick text", has_text="<b>セキュリティ</b>")).to_have_count(1)
+    heatmap = page.locator("#heatmap-chart svg")
+    radar = page.locator("#radar-chart svg")
+    stages = page.locator("#stage-chart svg")
+    expect(heatmap).to_be_visible()
+    expect(radar).to_be_visible()
+    for chart in (heatmap, radar, stages):
+        assert _links_and_bold(chart) == NOTHING
+    # Long names wrap over lines (tspans); each text element holds one whole name.
+    expect(heatmap.locator("text", has_text=LINK)).to_have_count(1)
+    expect(heatmap.locator("text").filter(has_text="標準化")).to_have_count(1)
+    assert AREA_LINK in heatmap.text_content()
+    expect(radar.locator("text", has_text="<b>セキュリティ</b>")).to_have_count(1)
 
 
 def test_portfolio_shows_hostile_names_as_text(page, personas):
@@ -71,8 +78,8 @@ def test_portfolio_shows_hostile_names_as_text(page, personas):
 
     page.goto(reverse("benchmarks:portfolio"))
 
-    chart = page.locator("#portfolio-chart")
-    expect(chart.locator(".ytick text")).to_have_count(2)
-    assert _links_and_bold(chart) == {"links": [], "bold": 0}
-    expect(chart.locator(".ytick text", has_text=LINK)).to_have_count(1)
-    expect(chart.locator(".ytick text", has_text=BOLD)).to_have_count(1)
+    chart = page.locator("#portfolio-chart svg")
+    expect(chart).to_be_visible()
+    assert _links_and_bold(chart) == NOTHING
+    expect(chart.locator("text", has_text=LINK)).to_have_count(1)
+    expect(chart.locator("text", has_text=BOLD)).to_have_count(1)

@@ -19,7 +19,7 @@ def test_coordinator_sees_the_radar_and_its_table(page, personas, live_server, a
     answer(round_, personas.department_a, "S-1", level=1)
     snapshots_refresh(round=round_, trigger=SnapshotTrigger.RECOMPUTED)
     _sign_in(page, personas.coordinator_a)
-    # plotly.js names other hosts for features we do not use: none may be asked for.
+    # Everything is served by the portal: nothing may be asked of another host.
     requested = []
     page.on("request", lambda request: requested.append(request.url))
 
@@ -70,7 +70,7 @@ def test_radar_has_previous_peer_and_target_and_the_trend_is_drawn(
     radar = page.locator("#radar-chart")
     expect(radar.locator("svg").first).to_be_visible()
     for legend in ("前回（2025年度）", "同じ区分（その他の市）の中央値", "目標", "今回"):
-        expect(radar.locator(".legendtext", has_text=legend)).to_have_count(1)
+        expect(radar.locator("text", has_text=legend)).to_have_count(1)
     table = page.locator("#areas-table")
     expect(table.get_by_role("columnheader")).to_have_text(
         [
@@ -115,7 +115,7 @@ def test_respondent_opens_their_department_from_my_questionnaires(
         "DX推進課の評価結果（2026年度（令和8年度））"
     )
     expect(page.locator("#radar-chart svg").first).to_be_visible()
-    expect(page.locator("#radar-chart .legendtext", has_text="目標")).to_have_count(1)
+    expect(page.locator("#radar-chart text", has_text="目標")).to_have_count(1)
     expect(page.locator("#areas-table").get_by_role("rowheader")).to_have_text(
         ["標準化", "セキュリティ"]
     )

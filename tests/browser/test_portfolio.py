@@ -25,9 +25,9 @@ def test_consultant_filters_the_portfolio_and_opens_a_municipality(
     # The chart draws a bar per municipality, in the table's order (highest score first).
     chart = page.locator("#portfolio-chart")
     expect(chart.locator("svg").first).to_be_visible()
-    expect(chart.locator(".bars .point")).to_have_count(2)
+    expect(chart.locator("svg rect")).to_have_count(2)  # its bars: the chart has no other rect
     top, below = (
-        chart.locator(".ytick text", has_text=str(m)).bounding_box()["y"]
+        chart.locator("text", has_text=str(m)).bounding_box()["y"]
         for m in (personas.municipality_b, personas.municipality_a)
     )
     assert top < below
@@ -43,7 +43,7 @@ def test_consultant_filters_the_portfolio_and_opens_a_municipality(
     expect(table.get_by_role("row")).to_have_count(2)
     expect(table).to_contain_text(personas.municipality_b.name)
     expect(table).to_contain_text("70.0")
-    expect(chart.locator(".bars .point")).to_have_count(1)
+    expect(chart.locator("svg rect")).to_have_count(1)
     assert_accessible()
 
     table.get_by_role("link", name=str(personas.municipality_b)).click()

@@ -35,57 +35,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ),
 }
 
-# plotly.js (the full bundle from the plotly wheel) names map tile servers, its
-# CDN and its documentation for features the portal never uses (maps, the
-# "edit in Chart Studio" link, topojson). The dashboard draws only polar and
-# heatmap traces with the mode bar off; the CSP (connect-src, img-src 'self')
-# would block any such fetch, and tests/browser/test_dashboard.py checks that
-# the dashboard makes no request to another host.
-PLOTLY_UNUSED_URLS = (
-    "http://get.webgl.org",
-    "http://www.esri.com",
-    "http://www.w3.org/1999/xhtml",
-    "http://www.w3.org/1999/xlink",
-    "http://www.w3.org/2000/svg",
-    "http://www.w3.org/2000/xmlns/",
-    "http://www.w3.org/XML/1998/namespace",
-    "https://basemaps.cartocdn.com/gl/dark-matter-gl-style/style.json",
-    "https://basemaps.cartocdn.com/gl/dark-matter-nolabels-gl-style/style.json",
-    "https://basemaps.cartocdn.com/gl/positron-gl-style/style.json",
-    "https://basemaps.cartocdn.com/gl/positron-nolabels-gl-style/style.json",
-    "https://basemaps.cartocdn.com/gl/voyager-gl-style/style.json",
-    "https://basemaps.cartocdn.com/gl/voyager-nolabels-gl-style/style.json",
-    "https://cdn.jsdelivr.net/npm/@mapbox/maki@8.2.0/icons/${p}.svg",
-    "https://cdn.plot.ly/un/",
-    "https://cloud.plotly.com/newchart",
-    "https://fonts.openmaptiles.org/Klokantech",
-    "https://fonts.openmaptiles.org/Open",
-    "https://fonts.openmaptiles.org/{fontstack}/{range}.pbf",
-    "https://geoserveis.icgc.cat/contextmaps/basemap.json",
-    "https://geoserveis.icgc.cat/contextmaps/glyphs/{fontstack}/{range}.pbf",
-    "https://geoserveis.icgc.cat/contextmaps/sprites/sprite@1",
-    "https://geoserveis.icgc.cat/icc_mapesmultibase/noutm/wmts/orto/GRID3857/{z}/{x}/{y}.jpeg",
-    "https://get.webgl.org",
-    "https://github.com/d3/d3-format/tree/v1.4.5#d3-format",
-    "https://github.com/d3/d3-time-format/tree/v2.2.3#locale_format",
-    "https://github.com/mapbox/mapbox-gl-js/issues/2907",
-    "https://maplibre.org/",
-    "https://plotly.com/",
-    "https://plotly.com/javascript/animations/",
-    "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
-    "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-    "https://tilemaps.icgc.cat/mapfactory/wmts/orto_8_12/CAT3857/{z}/{x}/{y}.png",
-    "https://tiles.basemaps.cartocdn.com/fonts/Open",
-    "https://wiki.openstreetmap.org/wiki/This_map_requires_WebGL",
-    "https://www.openstreetmap.org/copyright",
-)
-ALLOWED.update(
-    {
-        ("static/vendor/plotly/plotly.min.js", url): "plotly.js feature the portal does not use"
-        for url in PLOTLY_UNUSED_URLS
-    }
-)
-
 _ABSOLUTE = re.compile(r"""(?i)\b(?:https?|wss?|ftps?):(?:\\?/){2}[^\s'"`<>()\\]*""")
 _CSS_RELATIVE = re.compile(r"""(?i)(?:url\(\s*|@import\s+)['"]?\s*(//[^\s'")]+)""")
 _HTML_ATTR_RELATIVE = re.compile(r"""(?i)\b[\w:.-]+\s*=\s*['"]?\s*(//[^/\s'"<>][^\s'"<>]*)""")

@@ -59,7 +59,10 @@ def test_the_plan_lists_suggestions_with_an_add_button(client, personas, round_)
     page = text(client.get(plan_url(round_)))
 
     assert page.index("S-1") < page.index("M-1")  # the lowest area first
-    assert "<td>レベル1：検討中</td> <td>レベル2：一部で実施<br>" in page
+    assert (
+        '<td class="prose-cell">レベル1：検討中</td> <td class="prose-cell">レベル2：一部で実施<br>'
+        in page
+    )
     assert f'href="{new_url(round_, "S-1")}">計画に追加' in page
     assert "一部で実施の状態（M-1）" in page  # the next level's description
 

@@ -17,6 +17,7 @@ from tests.assessment_factories import RoundFactory
 from tests.factories import MunicipalityFactory, PrefectureFactory
 from tests.frameworks.factories import make_edition
 from tests.personas import PERSONA_NAMES
+from tests.results.chart_support import chart_in, texts
 
 HIDDEN = "比較できる団体が5未満のため表示しません"
 
@@ -265,6 +266,11 @@ def test_the_portfolio_sorts(client, personas, portfolio_rounds, sort, first):
     assert names_in_order(page, personas)[0] == getattr(personas, first).name
 
 
+def portfolio_bars(response) -> list[str]:
+    """The bar chart's names and values in order (after its six tick labels)."""
+    return texts(chart_in(response.content.decode(), "portfolio-chart"))[6:]
+
+
 def test_the_portfolio_chart_follows_the_tables_sort_and_filter(client, personas, portfolio_rounds):
     make_round(
         MunicipalityFactory(name="未回答町", kind="town"),
@@ -275,25 +281,26 @@ def test_the_portfolio_chart_follows_the_tables_sort_and_filter(client, personas
     client.force_login(personas.consultant)
     a, b = str(personas.municipality_a), str(personas.municipality_b)
 
-    by_score = client.get(PORTFOLIO).context["data"]
-    by_name = client.get(PORTFOLIO, {"sort": "name"}).context["data"]
+    by_score = portfolio_bars(client.get(PORTFOLIO))
+    by_name = portfolio_bars(client.get(PORTFOLIO, {"sort": "name"}))
     towns = client.get(PORTFOLIO, {"kind": "town"})
 
-    assert by_score == {"label": "総合得点", "names": [b, a], "scores": [70.0, 40.0]}
-    assert by_name["names"] == sorted([a, b], key=lambda n: n != a)  # name_kana order: A first
-    assert towns.context["data"]["names"] == [b]
+    assert by_score == [b, "70", a, "40"]
+    assert by_name == [a, "40", b, "70"]  # name_kana order: A first
+    assert portfolio_bars(towns) == [b, "70"]
     page = towns.content.decode()
     assert "1団体の総合得点を総合得点の高い順に棒で示します（得点のない団体は0団体）。" in page
-    assert '<script id="portfolio-data" type="application/json">' in page
-    assert '<script src="/static/js/portfolio-chart.js" defer nonce="' in page
+    chart = chart_in(page, "portfolio-chart")
+    assert chart.get("role") == "img" and chart.get("aria-describedby") == "portfolio-summary"
+    assert 'id="portfolio-summary"' in page
 
 
 def test_the_portfolio_without_any_score_draws_no_chart(client, personas):
     client.force_login(personas.consultant)
     response = client.get(PORTFOLIO)
     page = response.content.decode()
-    assert response.context["data"] is None
-    assert "portfolio-chart" not in page and "plotly" not in page
+    assert response.context["chart"] == ""
+    assert "portfolio-chart" not in page and "<svg" not in page
     assert "得点なし" in page
 
 
@@ -400,7 +407,7 @@ def test_the_portfolio_shows_the_newest_round_with_results_and_says_so(client, p
     page = response.content.decode()
     assert page.count(NOTICE) == 1
     assert "61.1" in page
-    assert response.context["data"]["scores"] == [70.0, 61.1]
+    assert portfolio_bars(response)[1::2] == ["70", "61.1"]
 
 
 @pytest.mark.parametrize("assigned", [5, 12])

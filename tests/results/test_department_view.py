@@ -6,6 +6,7 @@ from django.urls import reverse
 from assessments.models import QuestionnaireStatus
 from results.models import SnapshotTrigger
 from results.snapshots import snapshots_refresh
+from tests.results.chart_support import radar_series
 from tests.results.test_dashboard import INDICATORS, scored_round, text
 from tests.results.test_snapshots import answer, make_tiny_round
 
@@ -46,8 +47,8 @@ def test_the_department_sees_its_own_numbers(client, personas, scored, who):
     gaps = page[page.index('id="gaps-list"') : page.index("</ol>", page.index('id="gaps-list"'))]
     assert gaps.index("S-1") < gaps.index("M-1")
     assert "M-2" not in gaps
-    assert response.context["data"]["current"]["scores"] == [75.0, 25.0]
-    assert response.context["data"]["target"] is None
+    assert radar_series(response) == {"今回": [75.0, 25.0]}  # no target set
+    assert [r.name for r in response.context["figures"].scores.rows] == ["標準化", "セキュリティ"]
 
 
 def test_a_respondent_cannot_see_another_department(client, personas, scored):
@@ -91,7 +92,7 @@ def test_the_target_is_shown_beside_the_score(client, personas):
     response = client.get(department_url(round_, personas.department_a))
 
     # std: M-1 and M-2 (not answered, 0): now 25, at the target (75 + 0) ÷ 2.
-    assert response.context["data"]["target"]["scores"] == [37.5, None]
+    assert radar_series(response)["目標"] == [37.5, None]
     assert '<td class="text-end">25.0</td> <td class="text-end">37.5</td>' in text(response)
 
 

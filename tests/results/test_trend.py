@@ -10,6 +10,7 @@ from results.snapshots import snapshots_refresh
 from results.trend import Trend, TrendPoint, area_maps, mapped_area_scores
 from tests.assessment_factories import open_round
 from tests.frameworks.factories import FrameworkFactory
+from tests.results.chart_support import chart_in, radar_series, texts
 from tests.results.test_cards import maturity, stored
 from tests.results.test_dashboard import DASHBOARD_QUERIES, text, url
 from tests.results.test_snapshots import answer, make_tiny_edition
@@ -126,19 +127,24 @@ def test_the_previous_round_is_read_through_the_lineage(client, personas, editio
 
     response = client.get(url(current))
 
-    data = response.context["data"]
-    assert data["areas"] == ["マイナンバーカード", "フロントヤード"]
+    assert [r.name for r in response.context["figures"].scores.rows] == [
+        "マイナンバーカード",
+        "フロントヤード",
+    ]
     # The merged area counts both earlier answers: (100 + 0) ÷ 2, not 100 alone.
-    assert data["previous"]["scores"] == [50.0, None]
-    assert data["current"]["scores"] == [100.0, 50.0]
-    assert data["trend"] == {
-        "years": ["2025年度", "2026年度"],
-        "overall": {"label": "総合得点", "scores": [50.0, pytest.approx(250 / 3)]},
-        "areas": [
-            {"label": "マイナンバーカード", "scores": [50.0, 100.0]},
-            {"label": "フロントヤード", "scores": [None, 50.0]},
-        ],
-    }
+    series = radar_series(response)
+    assert series["前回（2025年度）"] == [50.0, None]
+    assert series["今回"] == [100.0, 50.0]
+    trend = response.context["dashboard"].trend
+    assert [p.fiscal_year for p in trend.points] == [2025, 2026]
+    assert [p.overall for p in trend.points] == [50.0, pytest.approx(250 / 3)]
+    assert [p.areas for p in trend.points] == [[50.0, None], [100.0, 50.0]]
+    # The chart: a line per area and the overall score, its values written as the table's.
+    chart = texts(chart_in(response.content.decode(), "trend-chart"))
+    assert {"2025年度", "2026年度", "総合得点", "マイナンバーカード", "フロントヤード"} <= set(
+        chart
+    )
+    assert {"50", "83.3"} <= set(chart)
     page = text(response)
     assert "総合得点は2025年度の50.0点から2026年度の83.3点へ33.3点上がりました。" in page
     assert '<th scope="row">2025年度（令和7年度）</th> <td class="text-end">50.0</td> ' in page
@@ -153,12 +159,10 @@ def test_rounds_on_the_same_edition_show_their_stored_area_scores(client, person
     current = scored(personas, old, 2025, {"MNC-1": 2, "ONL-1": 4})
     client.force_login(personas.coordinator_a)
 
-    trend = client.get(url(current)).context["data"]["trend"]
+    trend = client.get(url(current)).context["dashboard"].trend
 
-    assert trend["areas"] == [
-        {"label": "マイナンバーカード", "scores": [25.0, 50.0]},
-        {"label": "オンライン化", "scores": [0.0, 100.0]},
-    ]
+    assert trend.area_names == ["マイナンバーカード", "オンライン化"]
+    assert [p.areas for p in trend.points] == [[25.0, 0.0], [50.0, 100.0]]
 
 
 def test_a_later_round_is_not_part_of_an_earlier_rounds_trend(client, personas, editions):
@@ -167,10 +171,10 @@ def test_a_later_round_is_not_part_of_an_earlier_rounds_trend(client, personas, 
     scored(personas, new, 2026, {"MNC-1": 4})
     client.force_login(personas.coordinator_a)
 
-    data = client.get(url(earlier)).context["data"]
+    response = client.get(url(earlier))
 
-    assert data["trend"] is None
-    assert data["previous"] is None
+    assert response.context["figures"].trend == ""  # nothing earlier: no trend chart
+    assert list(radar_series(response)) == ["今回"]
 
 
 # Two edition-crossing rounds or five: the same queries (the lineage's two included).
@@ -187,4 +191,4 @@ def test_the_trend_costs_the_same_queries_for_two_or_five_rounds(
     with django_assert_num_queries(DASHBOARD_QUERIES + 2):
         response = client.get(url(current))
 
-    assert len(response.context["data"]["trend"]["years"]) == earlier + 1
+    assert len(response.context["dashboard"].trend.points) == earlier + 1

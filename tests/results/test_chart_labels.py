@@ -1,10 +1,10 @@
-"""The PDF's SVG charts keep names with tags as text: no link, no bold, no broken XML
-(the dashboard's plotly charts: tests/browser/test_chart_labels.py)."""
+"""The SVG charts keep names with tags as text: no link, no bold, no broken XML (in the
+browser: tests/browser/test_chart_labels.py)."""
 
 import xml.etree.ElementTree as ET
 
-from reports import charts
-from tests.reports.test_charts import SVG, texts
+from results import charts
+from tests.results.chart_support import SVG, texts
 
 LINK = '<a href="http://evil.example/">x</a>'
 BOLD = "<b>太字</b>課 & 係"
@@ -36,3 +36,20 @@ def test_stage_chart_keeps_hostile_names_as_text():
     assert root.find(f"{SVG}title").text == LINK
     assert texts(root).count(LINK) == 1  # the area
     assert texts(root).count(BOLD) == 2  # the stage's legend and the outline's
+
+
+def test_heatmap_line_and_bar_charts_keep_hostile_names_as_text():
+    words = charts.HeatmapWords(title=LINK, no_value=BOLD, step="{low}〜{high}")
+    drawn = [
+        charts.heatmap_chart([LINK, BOLD], [BOLD], [[10.0], [None]], words),
+        charts.line_chart([LINK, "2026"], [charts.Series(BOLD, [1, 2], "#000")], LINK),
+        charts.bar_chart(
+            [LINK, BOLD], [10.0, None], charts.BarChartWords(title=LINK, no_value="なし")
+        ),
+    ]
+    assert len(drawn) == 3
+    for svg in drawn:
+        root = ET.fromstring(svg)
+        _only_drawing(root)
+        assert root.find(f"{SVG}title").text == LINK
+        assert LINK in texts(root) and any(BOLD in t for t in texts(root))

@@ -112,7 +112,7 @@ def test_my_questionnaires_lists_the_departments_questionnaires_with_progress(
     assert "回答中" in row.text
     assert "1 / 7問 回答済み（14%）" in row.text
     assert "2099年9月30日" in row.text
-    assert "期限を過ぎています" not in row.text
+    assert "期限超過" not in row.text
     link = page.one("a", href=reverse("questionnaires:detail", args=[all_types.questionnaire.pk]))
     assert link.text == "DX推進課"
 
@@ -128,7 +128,7 @@ def test_an_overdue_questionnaire_is_highlighted_in_words(client, personas):
     client.force_login(personas.respondent_a)
     page = Page(client.get(reverse("questionnaires:mine")).content.decode())
     row = next(r for r in page.all("tr") if "DX推進課" in r.text)
-    assert "期限を過ぎています" in row.text
+    assert "期限超過" in row.text
     assert row.attrs["class"] == "my-questionnaires__overdue"
     # A submitted one is not overdue; a closed round is not listed at all.
     all_types.questionnaire.status = QuestionnaireStatus.SUBMITTED

@@ -67,7 +67,7 @@ def test_numbers_on_the_page_match_the_snapshot(client, personas, scored, who):
         },
     )
     assert (
-        f'<th scope="row"><a href="{department}">DX推進課</a></th> <td>回答中</td>'
+        f'<th scope="row"><a href="{department}">DX推進課</a></th> <td class="text-nowrap">回答中</td>'
         ' <td class="text-end">100.0%</td> <td class="text-end">75.0</td>' in page
     )
     figures = response.context["figures"]

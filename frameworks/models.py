@@ -128,6 +128,13 @@ class PolicyArea(models.Model):
     )
     description_en = LimitedTextField(_("説明（英語）"), blank=True, max_length=DESCRIPTION_MAX)
     source = LimitedTextField(_("出典"), blank=True, max_length=SENTENCE_MAX)
+    # The plan's 推進体制 (organisation, people, planning) is what every stage rests on,
+    # not a step of digitization: such an area is scored beside the stage ladder.
+    is_foundation = models.BooleanField(
+        _("段階の土台（推進体制）"),
+        default=False,
+        help_text=_("段階（デジタイゼーション〜DX）の外で、土台として評価する分野"),
+    )
 
     class Meta:
         ordering = ["edition", "order"]

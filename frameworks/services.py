@@ -103,7 +103,7 @@ def edition_clone(*, edition: Edition, version: str, title: str) -> Edition:
     areas = {
         a.pk: PolicyArea.objects.create(
             edition=clone,
-            **_copy(a, "code order name name_en description description_en source"),
+            **_copy(a, "code order name name_en description description_en source is_foundation"),
         )
         for a in edition.areas.all()
     }

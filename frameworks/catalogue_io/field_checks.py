@@ -231,6 +231,16 @@ class FieldChecker:
             return None
         return number
 
+    def boolean(self, record: dict, path: str, key: str) -> bool:
+        """An optional true/false; omitted is false."""
+        value = record.get(key)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self.add(_join(path, key), f"true か false で書いてください（現在: {shown(value)}）。")
+            return False
+        return value
+
     def date(self, record: dict, path: str, key: str) -> date | None:
         here = _join(path, key)
         value = record.get(key)

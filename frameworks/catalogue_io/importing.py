@@ -15,6 +15,7 @@ from django.utils import timezone
 from audit import detail
 from audit.models import AuditAction
 from audit.recording import record
+from frameworks.catalogue_io.correcting import sources_correct
 from frameworks.catalogue_io.reading import catalogue_read
 from frameworks.catalogue_io.validating import Catalogue, catalogue_validate
 from frameworks.models import (
@@ -42,18 +43,29 @@ class ImportResult:
     dry_run: bool = False
     skipped: bool = False  # the edition was already there and skip_existing was asked for
     notices: tuple[str, ...] = ()
+    # With correct_sources, for an edition already there: the citation fields written,
+    # and the other differences between the file and the database, left alone.
+    corrected: tuple[str, ...] = ()
+    left_alone: tuple[str, ...] = ()
 
 
 def framework_import(
-    *, path: Path | str, dry_run: bool = False, skip_existing: bool = False
+    *,
+    path: Path | str,
+    dry_run: bool = False,
+    skip_existing: bool = False,
+    correct_sources: bool = False,
 ) -> ImportResult:
     """Import one catalogue file as a new edition; CatalogueFileError lists every problem.
 
     With `dry_run` the file is checked and counted and nothing is written. With
     `skip_existing` an edition that is already in the database (same framework
     code and version) is left alone and reported as skipped, once the file
-    itself has been found valid.
+    itself has been found valid. `correct_sources` (which implies
+    `skip_existing`) then brings the file's citations into that edition when it
+    is published or retired (catalogue_io.correcting) and changes nothing else.
     """
+    skip_existing = skip_existing or correct_sources
     document = catalogue_read(path=path)
     with transaction.atomic():
         catalogue = catalogue_validate(
@@ -67,11 +79,27 @@ def framework_import(
             "areas": len(catalogue.areas),
             "indicators": len(catalogue.indicators),
         }
-        exists = Edition.objects.filter(
-            framework__code=catalogue.framework.code, version=catalogue.edition.version
-        ).exists()
-        if exists:  # only possible with skip_existing: otherwise validation refused it
-            return ImportResult(**counts, skipped=True)
+        existing = (
+            Edition.objects.select_related("framework", "predecessor")
+            .filter(framework__code=catalogue.framework.code, version=catalogue.edition.version)
+            .first()
+        )
+        if existing is not None:  # only with skip_existing: otherwise validation refused it
+            if not correct_sources:
+                return ImportResult(**counts, skipped=True)
+            if existing.is_draft:
+                return ImportResult(
+                    **counts,
+                    skipped=True,
+                    notices=("下書きの版の出典は、目録の編集画面で直してください。",),
+                )
+            correction = sources_correct(catalogue=catalogue, edition=existing)
+            return ImportResult(
+                **counts,
+                skipped=True,
+                corrected=correction.corrected,
+                left_alone=correction.left_alone,
+            )
         notices = _framework_notices(catalogue)
         if not dry_run:
             edition = _write(catalogue)

@@ -27,7 +27,7 @@ EDITION_KEYS = (
     "predecessor",
 )
 STAGE_KEYS = ("code", "name", "name_en", "description", "description_en", "threshold")
-AREA_KEYS = ("code", "name", "name_en", "description", "description_en", "source")
+AREA_KEYS = ("code", "name", "name_en", "description", "description_en", "source", "foundation")
 INDICATOR_KEYS = (
     "code",
     "area",
@@ -95,6 +95,7 @@ class AreaEntry:
     description: str
     description_en: str
     source: str
+    is_foundation: bool  # `foundation:` in the file
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ fix; the result is plain data that the importer writes without further checks.
 
 from decimal import Decimal
 
+from frameworks.catalogue_io.citations import citations
 from frameworks.catalogue_io.field_checks import FieldChecker, shown
 from frameworks.catalogue_io.problems import CatalogueFileError
 from frameworks.catalogue_io.reading import CatalogueDocument
@@ -55,16 +56,22 @@ _FULL_SCORE_LIMIT = Decimal(10**9)
 
 
 def catalogue_validate(
-    *, document: CatalogueDocument, existing_edition_is_error: bool = True
+    *,
+    document: CatalogueDocument,
+    existing_edition_is_error: bool = True,
+    against_database: bool = True,
 ) -> Catalogue:
     """The file as plain data, or CatalogueFileError listing every problem (up to MAX_PROBLEMS).
 
     With `existing_edition_is_error=False` an edition already in the database is
-    not a problem (the caller decides to skip it).
+    not a problem (the caller decides to skip it). With `against_database=False`
+    only the file itself is checked, without a query (the predecessor edition and
+    the codes it links to are not looked up): the default catalogue's checks in CI
+    read the files so.
     """
     check = FieldChecker(document)
     catalogue = _catalogue(check, document.data)
-    if catalogue is not None:
+    if catalogue is not None and against_database:
         _check_against_database(
             check, catalogue, existing_edition_is_error=existing_edition_is_error
         )
@@ -102,6 +109,7 @@ def _catalogue(check: FieldChecker, data: object) -> Catalogue | None:
         areas={area.code for area in areas},
         has_predecessor=bool(edition.predecessor),
     )
+    _check_citation_dates(check, edition, areas, indicators)
     if edition.status in (EditionStatus.PUBLISHED, EditionStatus.RETIRED):
         # What publishing from the editor refuses (services.edition_problems).
         used = {indicator.area for indicator in indicators}
@@ -116,6 +124,31 @@ def _catalogue(check: FieldChecker, data: object) -> Catalogue | None:
         areas=tuple(areas),
         indicators=tuple(indicators),
     )
+
+
+def _check_citation_dates(
+    check: FieldChecker,
+    edition: EditionEntry,
+    areas: list[AreaEntry],
+    indicators: list[IndicatorEntry],
+) -> None:
+    """An edition rests on what was published by its own date: a source citing a later
+    document (FORMAT.md, "Citing a source") would let a past round be asked about
+    something that did not exist yet."""
+    published_on = edition.published_on
+    if published_on is None:
+        return
+    sources = [("edition.source", edition.source)]
+    sources += [(f"areas[{i}].source", area.source) for i, area in enumerate(areas)]
+    sources += [(f"indicators[{i}].source", item.source) for i, item in enumerate(indicators)]
+    for path, source in sources:
+        for citation in citations(source):
+            if citation.earliest > published_on:
+                check.add(
+                    path,
+                    f"{citation.text} は版の日付（published_on: {published_on.isoformat()}）"
+                    "より後の資料です。版の日付までに公表された資料を出典にしてください。",
+                )
 
 
 def _framework(check: FieldChecker, record: dict | None) -> FrameworkEntry:
@@ -186,10 +219,16 @@ def _areas(check: FieldChecker, data: dict) -> list[AreaEntry]:
                 description=check.text(record, path, "description", PolicyArea),
                 description_en=check.text(record, path, "description_en", PolicyArea),
                 source=check.text(record, path, "source", PolicyArea),
+                is_foundation=check.boolean(record, path, "foundation"),
             )
         )
         codes.append((path, areas[-1].code))
     check.unique_codes(codes, "分野")
+    if areas and all(area.is_foundation for area in areas):
+        check.add(
+            "areas",
+            "すべての分野が foundation: true です。段階で評価する分野を1つ以上残してください。",
+        )
     return areas
 
 

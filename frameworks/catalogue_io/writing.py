@@ -105,6 +105,8 @@ def _area(area) -> dict:
     _put(item, "description", area.description)
     _put(item, "description_en", area.description_en)
     _put(item, "source", area.source)
+    if area.is_foundation:  # omitted when false, as every optional key
+        item["foundation"] = True
     return item
 
 

@@ -65,6 +65,7 @@ areas:
     source: 総務省「自治体情報システムの標準化・共通化に係る手順書」
   - code: online
     name: 行政手続のオンライン化
+    foundation: true
 indicators:
   - code: STD-01
     area: standardization

@@ -579,6 +579,23 @@ MALFORMED = [
         "1つ以上必要です",
     ),
     (
+        "foundation not true or false",
+        "    name: 行政手続のオンライン化\n",
+        "    name: 行政手続のオンライン化\n    foundation: はい\n",
+        "areas[1].foundation",
+        "foundation: はい",
+        "true か false で書いてください",
+    ),
+    (
+        "source dated after the edition",
+        "  source: 総務省「自治体DX推進計画【第2.0版】」\n",
+        "  published_on: 2022-09-02\n  source: 総務省「自治体DX推進計画【第2.3版】」（2024年2月5日）\n",
+        "edition.source",
+        "source: 総務省「自治体DX推進計画【第2.3版】」",
+        "総務省「自治体DX推進計画【第2.3版】」（2024年2月5日） は版の日付（published_on: 2022-09-02）"
+        "より後の資料です",
+    ),
+    (
         "key written twice",
         "  name: 自治体DX成熟度評価\n",
         "  name: 自治体DX成熟度評価\n  name: 別名\n",
@@ -621,6 +638,68 @@ def test_a_published_edition_needs_an_indicator_in_every_area(tmp_path):
     # A draft may still be incomplete.
     run_import(write(tmp_path, text.replace("status: published", "status: draft"), "draft.yaml"))
     assert Edition.objects.get().status == EditionStatus.DRAFT
+
+
+def test_a_foundation_area_is_imported_as_one(tmp_path):
+    text = MINIMAL.replace(
+        "    name: 行政手続のオンライン化\n",
+        "    name: 行政手続のオンライン化\n    foundation: true\n",
+    )
+    run_import(write(tmp_path, text))
+    assert dict(PolicyArea.objects.values_list("code", "is_foundation")) == {
+        "standardization": False,
+        "online": True,
+    }
+
+
+def test_not_every_area_can_be_a_foundation(tmp_path):
+    text = MINIMAL.replace(
+        "    name: 行政手続のオンライン化\n",
+        "    name: 行政手続のオンライン化\n    foundation: true\n",
+    )
+    text = text.replace(
+        "    name: 情報システムの標準化・共通化\n",
+        "    name: 情報システムの標準化・共通化\n    foundation: true\n",
+    )
+    err = refused(write(tmp_path, text))
+    assert "areas: すべての分野が foundation: true です" in err
+    assert not Edition.objects.exists()
+
+
+def test_an_indicator_citing_a_later_document_is_refused_and_its_line_named(tmp_path):
+    later = "総務省「地方公共団体における情報セキュリティポリシーに関するガイドライン（令和6年10月版）」（2024年10月）"
+    text = MINIMAL.replace(
+        "  status: published\n", "  published_on: 2022-09-02\n  status: published\n"
+    )
+    text = text.replace(
+        "    answer_type: count\n",
+        f"    answer_type: count\n    source: 総務省「A」（2022年9月2日）、{later}\n",
+    )
+    path = write(tmp_path, text)
+
+    err = refused(path)
+
+    assert (
+        f"{path}:{line_of(text, 'source: 総務省「A」')}: indicators[1].source: {later} は版の日付"
+        in err
+    )
+    assert not Edition.objects.exists()
+    # The same citation in an edition dated after it, or a source that is not written as
+    # citations, is accepted.
+    run_import(write(tmp_path, text.replace("2022-09-02", "2024-10-31"), "later.yaml"))
+    assert Edition.objects.get().published_on.isoformat() == "2024-10-31"
+
+
+def test_free_text_sources_are_not_checked_for_dates(tmp_path):
+    text = MINIMAL.replace(
+        "  status: published\n", "  published_on: 2022-09-02\n  status: published\n"
+    )
+    text = text.replace(
+        "    answer_type: count\n",
+        "    answer_type: count\n    source: 総務省の調査（2024年10月公表）\n",
+    )
+    run_import(write(tmp_path, text))
+    assert Indicator.objects.get(code="ONL-01").source == "総務省の調査（2024年10月公表）"
 
 
 def test_every_problem_is_reported_at_once(tmp_path):

@@ -103,6 +103,15 @@ def test_clone_copies_everything_into_a_draft_linked_as_same(published):
     assert edition_retire(edition=published).status == EditionStatus.RETIRED
 
 
+def test_clone_keeps_a_foundation_area_a_foundation(published):
+    published.areas.filter(code="security").update(is_foundation=True)
+    clone = edition_clone(edition=published, version="2.0", title="第2.0版")
+    assert list(clone.areas.values_list("code", "is_foundation")) == list(
+        published.areas.values_list("code", "is_foundation")
+    )
+    assert clone.areas.get(code="security").is_foundation
+
+
 def test_clone_refuses_an_existing_version(published):
     with pytest.raises(CatalogueError, match="すでにあります"):
         edition_clone(edition=published, version="1.0", title="x")

@@ -1,11 +1,14 @@
 """Import catalogue files as new editions of a framework.
 
     python manage.py import_framework FILE [FILE ...] [--dry-run] [--skip-existing]
+                                                      [--correct-sources]
 
 Files are imported in the order given, so an edition comes after the one it
 names as its predecessor. Each file is one transaction; the first refused file
 stops the command (files before it stay imported). `make run` passes
---skip-existing, so loading the default catalogue again changes nothing.
+--skip-existing --correct-sources: loading the default catalogue again adds the
+editions that are new and corrects the citations of those already there, and
+changes nothing else (FORMAT.md, "Corrections to a published edition").
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -30,22 +33,38 @@ class Command(BaseCommand):
             action="store_true",
             help="既にある版（同じフレームワーク・同じ版番号）は誤りにせず、取り込みを省略する",
         )
+        parser.add_argument(
+            "--correct-sources",
+            action="store_true",
+            help="既にある公開済み・廃止済みの版は、出典と出典URLだけをファイルの内容に訂正する"
+            "（--skip-existing を含む。設問などそのほかの違いは表示だけして変えない）",
+        )
 
-    def handle(self, *args, files, dry_run, skip_existing, **options):
+    def handle(self, *args, files, dry_run, skip_existing, correct_sources, **options):
         self.verbosity = options["verbosity"]
+        flags = {"skip_existing": skip_existing, "correct_sources": correct_sources}
         if not dry_run:
-            self._import_all(files, skip_existing=skip_existing)
+            self._import_all(files, **flags)
             return
         # A later file may name an earlier one as its predecessor, so a dry run
         # really imports them all and then rolls everything back.
         with transaction.atomic():
-            self._import_all(files, skip_existing=skip_existing, dry_run=True)
+            self._import_all(files, **flags, dry_run=True)
             transaction.set_rollback(True)
 
-    def _import_all(self, files: list[str], *, skip_existing: bool, dry_run: bool = False):
+    def _import_all(
+        self,
+        files: list[str],
+        *,
+        skip_existing: bool,
+        correct_sources: bool,
+        dry_run: bool = False,
+    ):
         for index, file in enumerate(files):
             try:
-                result = framework_import(path=file, skip_existing=skip_existing)
+                result = framework_import(
+                    path=file, skip_existing=skip_existing, correct_sources=correct_sources
+                )
             except CatalogueFileError as error:
                 for problem in error.problems:
                     self.stderr.write(str(problem))
@@ -65,6 +84,7 @@ class Command(BaseCommand):
         edition = f"「{result.framework} {result.version}」"
         if result.skipped:
             self.stdout.write(f"{result.file}: {edition}は既にあるため、取り込みを省略しました。")
+            self._report_correction(result, dry_run=dry_run)
             return
         counts = f"段階 {result.stages}・分野 {result.areas}・指標 {result.indicators}"
         if dry_run:
@@ -75,3 +95,22 @@ class Command(BaseCommand):
             self.stdout.write(f"{result.file}: {edition}を取り込みました（{counts}）。")
         for notice in result.notices:
             self.stdout.write(f"  注意: {notice}")
+
+    def _report_correction(self, result: ImportResult, *, dry_run: bool):
+        for notice in result.notices:
+            self.stdout.write(f"  注意: {notice}")
+        # The counts always; which fields, with -v 2 (a first correction lists hundreds).
+        listed = self.verbosity >= 2
+        ending = ":" if listed else "（一覧は -v 2 で表示します）。"
+        if result.corrected:
+            done = "訂正できます（確認のみ。書き込みはしていません）" if dry_run else "訂正しました"
+            self.stdout.write(f"  出典・出典URLを{len(result.corrected)}件{done}{ending}")
+            for name in result.corrected if listed else ():
+                self.stdout.write(f"    {name}")
+        if result.left_alone:
+            self.stdout.write(
+                f"  出典以外でファイルと異なる項目（{len(result.left_alone)}件）は、"
+                f"回答の前提を変えないよう、そのままにしています{ending}"
+            )
+            for name in result.left_alone if listed else ():
+                self.stdout.write(f"    {name}")

@@ -52,8 +52,9 @@ def test_inactive_user_has_no_access(personas):
 def test_access_reads_memberships_once_per_request(client, personas, django_assert_num_queries):
     client.force_login(personas.consultant)
     url = reverse("municipalities:overview", kwargs={"code": personas.municipality_a.code})
-    # session, user, memberships (with their municipalities), departments, session save
-    with django_assert_num_queries(7):
+    # session, user, memberships (with their municipalities), departments, the newest
+    # round with results (the dashboard link, results.latest), session save
+    with django_assert_num_queries(8):
         assert client.get(url).status_code == 200
 
 

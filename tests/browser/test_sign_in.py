@@ -36,7 +36,7 @@ def test_sign_in_journey(page, personas, assert_accessible):
     expect(header).to_contain_text("DX推進担当")
     assert_accessible()
 
-    page.get_by_role("link", name=str(personas.municipality_a)).click()
+    page.get_by_role("link", name=str(personas.municipality_a), exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(str(personas.municipality_a))
     assert_accessible()
 

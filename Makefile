@@ -7,7 +7,7 @@ VPY := $(VENV)/bin/python
 # A Python >= 3.12 found by scripts/find-python (override with PYTHON=/path/to/python3.x).
 PYTHON ?= $(shell scripts/find-python)
 # Editions in order: each names the one before it as its predecessor.
-DEFAULT_CATALOGUE := frameworks/catalogue/jichitai-dx-2.0.yaml frameworks/catalogue/jichitai-dx-2.3.yaml
+DEFAULT_CATALOGUE := frameworks/catalogue/jichitai-dx-2.0.yaml frameworks/catalogue/jichitai-dx-2.3.yaml frameworks/catalogue/jichitai-dx-2026.yaml
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -34,11 +34,13 @@ setup: $(VENV)/.installed
 
 setup-dev: $(VENV)/.installed-dev
 
+# Catalogue editions not in the database are imported; those already there get their
+# citations corrected and nothing else (frameworks/FORMAT.md, "Corrections to a published edition").
 db: setup
 	@mkdir -p var
 	$(VPY) manage.py migrate --noinput
 	$(VPY) manage.py import_municipalities fixtures/municipalities/municipalities.csv
-	$(VPY) manage.py import_framework --skip-existing $(DEFAULT_CATALOGUE)
+	$(VPY) manage.py import_framework --skip-existing --correct-sources $(DEFAULT_CATALOGUE)
 
 demo: db
 	$(VPY) manage.py seed_demo

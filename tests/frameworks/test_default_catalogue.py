@@ -25,6 +25,7 @@ def editions(db):
         "import_framework",
         str(CATALOGUE / "jichitai-dx-2.0.yaml"),
         str(CATALOGUE / "jichitai-dx-2.3.yaml"),
+        str(CATALOGUE / "jichitai-dx-2026.yaml"),
         verbosity=0,
     )
     return {e.version: e for e in Edition.objects.all()}
@@ -42,7 +43,7 @@ def test_edition_2_3_adds_frontyard_and_eltax_and_merges_my_number_with_online(e
     assert len(codes - {"governance"}) == 7
 
 
-@pytest.mark.parametrize("version", ["2.0", "2.3"])
+@pytest.mark.parametrize("version", ["2.0", "2.3", "2026"])
 def test_every_area_covers_all_three_stages(editions, version):
     edition = editions[version]
     covered = Counter(edition.indicators.values_list("area__code", "stage__code"))
@@ -51,7 +52,7 @@ def test_every_area_covers_all_three_stages(editions, version):
             assert covered[(area.code, stage.code)] >= 2, (area.code, stage.code)
 
 
-@pytest.mark.parametrize("version", ["2.0", "2.3"])
+@pytest.mark.parametrize("version", ["2.0", "2.3", "2026"])
 def test_every_indicator_is_explained_scaled_assigned_and_sourced(editions, version):
     indicators = editions[version].indicators.prefetch_related("levels", "choices")
     assert len(indicators) >= 54
@@ -65,6 +66,16 @@ def test_every_indicator_is_explained_scaled_assigned_and_sourced(editions, vers
             assert len(indicator.choices.all()) >= 2, indicator.code
         if indicator.answer_type == AnswerType.COUNT:
             assert indicator.full_score_at and indicator.unit, indicator.code
+
+
+def test_edition_2026_keeps_2_3s_areas_with_the_foundation_first_and_adds_related_measures(
+    editions,
+):
+    codes = list(editions["2026"].areas.values_list("code", flat=True))
+    assert codes[0] == "governance"
+    assert set(codes) == set(editions["2.3"].areas.values_list("code", flat=True)) | {
+        "related_measures"
+    }
 
 
 def test_edition_2_3_maps_every_carried_indicator_to_2_0(editions):

@@ -18,6 +18,7 @@ from assessments.answer_values import AnswerValues, IndicatorSpec, parse_answer
 from assessments.answering import answer_values_of
 from assessments.evidence_links import evidence_location_hint
 from assessments.models import Answer
+from assessments.reference_day import names_a_day
 from dxportal.localized import localized_html, localized_text
 from dxportal.number_format import PERCENT_SIGN
 from dxportal.text_limits import COMMENT_MAX, URL_MAX
@@ -132,6 +133,11 @@ class AnswerForm:
                     raise ValueError
             except (TypeError, ValueError):
                 self.base_version = None
+
+    @property
+    def asks_as_of_a_day(self) -> bool:
+        """The help text asks for the state on a day: the page repeats the round's 基準日."""
+        return names_a_day(self.indicator.help_text)
 
     def is_valid(self) -> bool:
         parsed = parse_answer(spec_for(self.indicator), self.raw)

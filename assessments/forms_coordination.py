@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Survey
 from assessments.reconciliation import IndicatorReconciliation
-from dxportal.japanese_calendar import fiscal_year_label, fiscal_year_of
+from assessments.rounds import default_reference_date
+from dxportal.japanese_calendar import date_label, fiscal_year_label, fiscal_year_of
 from dxportal.text_limits import COMMENT_MAX, LimitedCharField
 from frameworks.models import Edition, EditionStatus
 from municipalities.models import Department, Municipality, MunicipalityKind
@@ -74,6 +75,15 @@ class _RoundFields(forms.Form):
 
 
 class RoundOpenForm(_RoundFields):
+    reference_date = forms.DateField(
+        label=_("基準日"),
+        widget=_date_input(),
+        required=False,
+        help_text=_(
+            "回答者は、この日現在の状況で回答します。空欄なら年度の4月1日です。"
+            "年度の初日の1年前から年度末までの日を選べます。"
+        ),
+    )
     carry_over = forms.BooleanField(
         label=_("前年度の回答を引き継ぐ"),
         required=False,
@@ -87,6 +97,28 @@ class RoundOpenForm(_RoundFields):
         super().__init__(*args, **kwargs)
         # On by default when there is something to carry: the municipality has a round.
         self.initial.setdefault("carry_over", has_earlier_round)
+        self.initial.setdefault(
+            "reference_date", default_reference_date(self.initial["fiscal_year"])
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        year, day = cleaned.get("fiscal_year"), cleaned.get("reference_date")
+        if year is not None and day is None and "reference_date" not in self.errors:
+            cleaned["reference_date"] = default_reference_date(year)
+        elif year is not None and day is not None:
+            # The fiscal year itself, or the year before it: a survey at the start of a year
+            # asks about the state on the last day of the year before (3月31日現在); any
+            # earlier day, or one after the year, would describe another round's state.
+            earliest = default_reference_date(year - 1)
+            latest = default_reference_date(year + 1) - datetime.timedelta(days=1)
+            if not earliest <= day <= latest:
+                self.add_error(
+                    "reference_date",
+                    _("基準日は%(earliest)sから%(latest)sまでの日にしてください。")
+                    % {"earliest": date_label(earliest), "latest": date_label(latest)},
+                )
+        return cleaned
 
 
 class AssignmentForm(forms.Form):

@@ -51,6 +51,9 @@ class Round(models.Model):
     fiscal_year = models.PositiveSmallIntegerField(_("年度（西暦）"))
     opens_on = models.DateField(_("回答開始日"))
     closes_on = models.DateField(_("回答締切日"))
+    # The day the answers describe (「…現在で回答」): 4月1日 of the fiscal year unless the
+    # coordinator chose another (assessments.rounds.default_reference_date).
+    reference_date = models.DateField(_("基準日"))
     status = models.CharField(
         _("状態"), max_length=8, choices=RoundStatus.choices, default=RoundStatus.OPEN
     )

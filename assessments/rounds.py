@@ -29,6 +29,12 @@ class RoundError(Exception):
     pass
 
 
+def default_reference_date(fiscal_year: int) -> datetime.date:
+    """A round's 基準日 unless the coordinator chose another: 4月1日, the fiscal year's first day
+    (the day national surveys such as 自治体DX推進状況調査 ask about)."""
+    return datetime.date(fiscal_year, 4, 1)
+
+
 def applicable_indicators(edition: Edition, municipality: Municipality) -> list[Indicator]:
     return [
         indicator
@@ -66,6 +72,7 @@ def round_open(
     user,
     survey: Survey | None = None,
     carry_over: bool = False,
+    reference_date: datetime.date | None = None,
 ) -> Round:
     if edition.status != EditionStatus.PUBLISHED:
         raise RoundError(_("公開中の版を選んでください。"))
@@ -85,6 +92,7 @@ def round_open(
         fiscal_year=fiscal_year,
         opens_on=opens_on,
         closes_on=closes_on,
+        reference_date=reference_date or default_reference_date(fiscal_year),
         created_by=user,
         survey=survey,
     )
@@ -110,6 +118,7 @@ def round_open(
             "edition": detail.edition(edition),
             "opens_on": detail.day(opens_on),
             "closes_on": detail.day(closes_on),
+            "reference_date": detail.day(round_.reference_date),
             "departments": len(assigned),
             "indicators": len(plan),
             "survey": survey.name if survey is not None else "",

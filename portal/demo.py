@@ -39,7 +39,7 @@ DEMO_USERS = [
     DemoUser("admin@example.jp", "管理 太郎", Role.SYSTEM_ADMIN),
     DemoUser("editor@example.jp", "編集 花子", Role.CATALOGUE_EDITOR),
     DemoUser("coordinator@example.jp", "推進 一郎", Role.COORDINATOR, ("141003",)),
-    DemoUser("respondent@example.jp", "回答 次郎", Role.RESPONDENT, ("141003",), "DX推進課"),
+    DemoUser("respondent@example.jp", "回答 次郎", Role.RESPONDENT, ("141003",), "デジタル統括局"),
     DemoUser("consultant@example.jp", "支援 三子", Role.CONSULTANT, ("141003", "143014", "144029")),
     DemoUser("hayama@example.jp", "葉山 四郎", Role.COORDINATOR, ("143014",)),
 ]

@@ -1,4 +1,6 @@
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from tests.personas import Personas, make_personas
 from tests.two_factor import mark_verified
@@ -13,6 +15,16 @@ def personas(db) -> Personas:
 def _fast_password_hashing(settings):
     # Argon2 is right for production and far too slow for hundreds of personas.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_japanese():
+    """A request in English (Accept-Language) leaves English active in the thread after
+    it, as LocaleMiddleware does not switch back: each test starts from the site's
+    language, whatever ran before it."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -66,5 +66,6 @@ def open_rounds_using(edition: Edition) -> list[dict]:
         edition.rounds.filter(status=ROUND_OPEN)
         .values("fiscal_year", "survey__name")
         .annotate(count=Count("pk"))
-        .order_by("-fiscal_year", "survey__name")
+        # Rounds opened one by one (no survey) first, on every database.
+        .order_by("-fiscal_year", F("survey__name").asc(nulls_first=True))
     )

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Department, Municipality, MunicipalityChange
 
@@ -16,11 +17,21 @@ class MunicipalityChangeInline(admin.TabularInline):
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "kind", "prefecture", "abolished_on"]
-    list_filter = ["kind", "prefecture"]
+    # Only the prefectures as choices: listing every body would name each one
+    # with its prefecture, a query per municipality.
+    list_filter = ["kind", ("prefecture", admin.RelatedOnlyFieldListFilter)]
+    # The box (and the autocomplete of other admin pages) needs search_fields;
+    # the matching itself is Municipality.objects.search, see get_search_results.
     search_fields = ["code", "name", "name_kana"]
+    search_help_text = _(
+        "団体コード・名称・ふりがなで検索できます（ふりがなはひらがな・カタカナ・半角カナのどれでも）。"
+    )
     list_select_related = ["prefecture"]
     inlines = [MunicipalityChangeInline]
     raw_id_fields = ["prefecture", "successor"]
+
+    def get_search_results(self, request, queryset, search_term):
+        return queryset.search(search_term), False
 
 
 @admin.register(Department)

@@ -24,6 +24,7 @@ from pathlib import Path
 from django.db import transaction
 
 from municipalities.codes import check_digit, prefecture_code_of
+from municipalities.kana import kana_search_key
 from municipalities.models import Municipality, MunicipalityChange, MunicipalityKind
 
 COLUMNS = ("code", "name", "name_kana", "prefecture_code", "kind")
@@ -308,6 +309,7 @@ def _apply(
 ) -> ImportResult:
     to_create: list[ListedBody] = []
     to_update: list[Municipality] = []
+    to_refresh: list[Municipality] = []  # unchanged, but with a stale search key
     changes: list[FieldChange] = []
     change_rows: list[MunicipalityChange] = []
     unchanged = 0
@@ -344,11 +346,17 @@ def _apply(
         differing = [name for name in TRACKED_FIELDS if old[name] != new[name]]
         if not differing:
             unchanged += 1
+            if body.name_kana_search != kana_search_key(body.name_kana):
+                # Not a change of the body: the search key is ours, brought up to
+                # date when its folding rule changes.
+                body.name_kana_search = kana_search_key(body.name_kana)
+                to_refresh.append(body)
             continue
         for name in differing:
             record(body, name, old[name], new[name])
         # Record first, with the old name in FieldChange; then change the body.
         body.name, body.name_kana, body.kind = row.name, row.name_kana, row.kind
+        body.name_kana_search = kana_search_key(row.name_kana)
         body.abolished_on = None
         if row.prefecture_code:
             # Existing prefectures keep their row, so their id is already known.
@@ -397,8 +405,10 @@ def _apply(
             # Its prefecture was created just now.
             body.prefecture_id = prefecture_ids[prefecture_code_of(body.code)]
     Municipality.objects.bulk_update(
-        to_update + to_abolish, ["name", "name_kana", "kind", "prefecture", "abolished_on"]
+        to_update + to_abolish,
+        ["name", "name_kana", "name_kana_search", "kind", "prefecture", "abolished_on"],
     )
+    Municipality.objects.bulk_update(to_refresh, ["name_kana_search"])
     MunicipalityChange.objects.bulk_create(change_rows)
     return result
 
@@ -418,6 +428,7 @@ def _new_body(row: ListedBody, prefecture_id: int | None) -> Municipality:
         code=row.code,
         name=row.name,
         name_kana=row.name_kana,
+        name_kana_search=kana_search_key(row.name_kana),
         kind=row.kind,
         prefecture_id=prefecture_id,
     )

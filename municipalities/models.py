@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.codes import is_valid_code
+from municipalities.kana import kana_search_key
 
 
 def validate_code(value: str) -> None:
@@ -30,6 +31,20 @@ class MunicipalityQuerySet(models.QuerySet):
         """Bodies that exist today (not merged away or abolished)."""
         return self.filter(abolished_on__isnull=True)
 
+    def search(self, term: str):
+        """Bodies whose code or name contains `term`, or whose reading does.
+
+        The reading is compared by kana_search_key on both sides, so 「ぎょうだ」,
+        「ｷﾞｮｳﾀﾞ」 and the list's own 「ギヨウダ」 all find 行田市.
+        """
+        term = term.strip()
+        if not term:
+            return self
+        condition = models.Q(code__contains=term) | models.Q(name__icontains=term)
+        if key := kana_search_key(term):
+            condition |= models.Q(name_kana_search__contains=key)
+        return self.filter(condition)
+
 
 class Municipality(models.Model):
     """A local government (地方公共団体): a prefecture or a municipality.
@@ -41,6 +56,9 @@ class Municipality(models.Model):
     code = models.CharField(_("団体コード"), max_length=6, unique=True, validators=[validate_code])
     name = models.CharField(_("名称"), max_length=50)
     name_kana = models.CharField(_("ふりがな（カナ）"), max_length=100)
+    # name_kana folded by kana_search_key, so a reading is found however it is
+    # typed; kept in step by save() and by the importer's bulk writes.
+    name_kana_search = models.CharField(max_length=100, editable=False, default="")
     kind = models.CharField(_("区分"), max_length=24, choices=MunicipalityKind.choices)
     prefecture = models.ForeignKey(
         "self",
@@ -81,6 +99,12 @@ class Municipality(models.Model):
         if self.prefecture_id is None:
             return self.name
         return f"{self.prefecture.name}{self.name}"
+
+    def save(self, *args, **kwargs):
+        self.name_kana_search = kana_search_key(self.name_kana)
+        if (fields := kwargs.get("update_fields")) is not None and "name_kana" in fields:
+            kwargs["update_fields"] = {*fields, "name_kana_search"}
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:

@@ -19,7 +19,7 @@ import factory
 from django.utils import timezone
 
 from assessments.models import Answer, Questionnaire, QuestionnaireStatus, Round, RoundStatus
-from assessments.rounds import round_open
+from assessments.rounds import default_reference_date, round_open
 from tests.factories import DepartmentFactory, MunicipalityFactory, UserFactory
 from tests.frameworks.factories import make_edition
 
@@ -78,6 +78,7 @@ class RoundFactory(factory.django.DjangoModelFactory):
     fiscal_year = FISCAL_YEAR
     opens_on = factory.LazyAttribute(lambda o: round_dates(o.fiscal_year)[0])
     closes_on = factory.LazyAttribute(lambda o: round_dates(o.fiscal_year)[1])
+    reference_date = factory.LazyAttribute(lambda o: default_reference_date(o.fiscal_year))
     status = RoundStatus.OPEN
     created_by = factory.SubFactory(UserFactory)
 

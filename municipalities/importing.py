@@ -23,8 +23,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+from dxportal.kana import kana_search_key
 from municipalities.codes import check_digit, prefecture_code_of
-from municipalities.kana import kana_search_key
 from municipalities.models import Municipality, MunicipalityChange, MunicipalityKind
 
 COLUMNS = ("code", "name", "name_kana", "prefecture_code", "kind")

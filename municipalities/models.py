@@ -2,8 +2,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dxportal.kana import kana_search_key
 from municipalities.codes import is_valid_code
-from municipalities.kana import kana_search_key
 
 
 def validate_code(value: str) -> None:

@@ -1,6 +1,6 @@
 from django.db import migrations, models
 
-from municipalities.kana import kana_search_key
+from dxportal.kana import kana_search_key
 
 
 def fill_search_keys(apps, schema_editor):

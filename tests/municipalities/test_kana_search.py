@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from dxportal.kana import kana_search_key
 from municipalities.importing import municipalities_import
-from municipalities.kana import kana_search_key
 from municipalities.models import Municipality
 from tests.factories import MunicipalityFactory
 from tests.municipalities.master_files import read_rows

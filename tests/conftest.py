@@ -45,7 +45,8 @@ def _force_login_passes_two_factor(monkeypatch):
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
-    """SQLite tests use a file, not memory, as production does.
+    """SQLite tests use a file, not memory, as production does; connections close after
+    each request.
 
     Django shares one in-memory connection between live_server's request
     threads; concurrent autosaves would then interleave on it (a row's id read
@@ -55,6 +56,10 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
     from django.conf import settings
 
     database = settings.DATABASES["default"]
+    # live_server answers each browser connection in a thread of its own, which lives as
+    # long as the browser keeps the connection alive; with persistent connections its
+    # database session would outlive the request and block dropping the test database.
+    database["CONN_MAX_AGE"] = 0
     if database["ENGINE"] == "django.db.backends.sqlite3":
         database.setdefault("TEST", {})["NAME"] = str(
             tmp_path_factory.mktemp("database") / "test.sqlite3"

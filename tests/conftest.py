@@ -1,3 +1,5 @@
+import warnings
+
 import pytest
 from django.conf import settings
 from django.utils import translation
@@ -64,3 +66,25 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
         database.setdefault("TEST", {})["NAME"] = str(
             tmp_path_factory.mktemp("database") / "test.sqlite3"
         )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Before the PostgreSQL test database is dropped, end any other session still on
+    it, and say whose it was: CI once found one left (by a thread or process the suite
+    started) and the drop then failed after every test had passed."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, application_name, state, left(query, 80),"
+            " pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        left = cursor.fetchall()
+    connection.close()
+    if left:
+        warnings.warn(f"sessions still on the test database, ended: {left}", stacklevel=1)

@@ -13,7 +13,6 @@ from assessments.coordination import CoordinationError, assignment_set
 from assessments.models import Answer, AnswerChange, QuestionnaireStatus
 from assessments.my_work import load_sheet, my_questionnaires
 from assessments.round_progress import round_progress
-from assessments.rounds import round_open
 from frameworks.models import AnswerType, Edition, EditionStatus, Indicator, IndicatorLineage
 from frameworks.services import edition_clone, lineage_set
 from results.models import ScoreSnapshot, SnapshotTrigger
@@ -27,13 +26,12 @@ CONFIRM = "このまま確定"
 
 
 def _open_2026(personas, edition, *, carry_over=True):
-    return round_open(
-        municipality=personas.municipality_a,
+    # Open until 2099: answering in the tests below is never after the end date.
+    return open_round(
+        personas.municipality_a,
+        personas.coordinator_a,
         edition=edition,
-        fiscal_year=2026,
-        opens_on=datetime.date(2026, 6, 1),
         closes_on=datetime.date(2099, 9, 30),
-        user=personas.coordinator_a,
         carry_over=carry_over,
     )
 
@@ -138,13 +136,12 @@ def test_without_an_earlier_round_nothing_is_copied(personas, edition):
 
 def test_an_unconfirmed_carried_answer_is_not_carried_again(personas, edition, last_year):
     _open_2026(personas, edition)
-    round_2027 = round_open(
-        municipality=personas.municipality_a,
+    round_2027 = open_round(
+        personas.municipality_a,
+        personas.coordinator_a,
         edition=edition,
         fiscal_year=2027,
-        opens_on=datetime.date(2027, 6, 1),
         closes_on=datetime.date(2099, 9, 30),
-        user=personas.coordinator_a,
         carry_over=True,
     )
     assert not Answer.objects.filter(questionnaire__round=round_2027).exists()

@@ -23,7 +23,7 @@ from assessments.answer_values import AnswerValues
 from assessments.answering import answer_save
 from assessments.coordination import CoordinationError, consolidation_set, round_close
 from assessments.reminders import reminders_send
-from assessments.rounds import RoundError, round_open
+from assessments.rounds import RoundError
 from audit.describing import describe
 from audit.models import AuditAction, AuditEvent
 from frameworks.catalogue_io import framework_import
@@ -52,6 +52,7 @@ from municipalities.models import Department
 from municipalities.services import department_create
 from plans.models import ActionStatus
 from plans.services import action_item_create, action_item_status_set, action_item_update
+from tests.assessment_factories import open_round
 from tests.assessments.conftest import make_open_round, share_with_tax_office
 from tests.factories import UserFactory
 from tests.frameworks.factories import make_edition
@@ -278,14 +279,7 @@ def round_opened(w):
     event = acted(
         AuditAction.ROUND_OPENED,
         lambda: opened.append(
-            round_open(
-                municipality=p.municipality_a,
-                edition=edition,
-                fiscal_year=2027,
-                opens_on=datetime.date(2027, 6, 1),
-                closes_on=datetime.date(2027, 9, 30),
-                user=p.coordinator_a,
-            )
+            open_round(p.municipality_a, p.coordinator_a, edition=edition, fiscal_year=2027)
         ),
     )
     (round_,) = opened
@@ -740,13 +734,11 @@ def test_refused_round_actions_record_nothing(world):
     p = world.personas
     none_of(
         AuditAction.ROUND_OPENED,
-        lambda: round_open(
-            municipality=p.municipality_a,
+        lambda: open_round(
+            p.municipality_a,
+            p.coordinator_a,
             edition=make_edition(status=EditionStatus.DRAFT),
             fiscal_year=2027,
-            opens_on=datetime.date(2027, 6, 1),
-            closes_on=datetime.date(2027, 9, 30),
-            user=p.coordinator_a,
         ),
         RoundError,
     )

@@ -16,7 +16,6 @@ cuts the reference down to what another surface states, so that one
 """
 
 import csv
-import datetime
 import io
 import json
 import re
@@ -30,7 +29,6 @@ from django.urls import reverse
 
 from accounts.models import Role
 from assessments.models import Round
-from assessments.rounds import round_open
 from exports.tables import round_export
 from frameworks.models import Stage
 from municipalities.codes import check_digit
@@ -41,6 +39,7 @@ from results.highlights import HIGHLIGHTS
 from results.models import SnapshotTrigger
 from results.snapshots import snapshots_refresh
 from results.stage_names import stage_label, stage_names
+from tests.assessment_factories import open_round
 from tests.factories import (
     DepartmentFactory,
     MembershipFactory,
@@ -165,14 +164,7 @@ def build_round(body: Body, items: list[Item]) -> Round:
             municipality_kinds=list(item.kinds),
             department_kinds=[item.department],
         )
-    round_ = round_open(
-        municipality=body.municipality,
-        edition=edition,
-        fiscal_year=2026,
-        opens_on=datetime.date(2026, 6, 1),
-        closes_on=datetime.date(2026, 9, 30),
-        user=body.coordinator,
-    )
+    round_ = open_round(body.municipality, body.coordinator, edition=edition)
     kind = body.municipality.kind
     for item in items:
         if item.answer is not None and item.applies_to(kind):

@@ -40,6 +40,7 @@ db: setup
 	@mkdir -p var
 	$(VPY) manage.py migrate --noinput
 	$(VPY) manage.py import_municipalities fixtures/municipalities/municipalities.csv
+	$(VPY) manage.py import_population fixtures/municipalities/population.csv
 	$(VPY) manage.py import_framework --skip-existing --correct-sources $(DEFAULT_CATALOGUE)
 
 demo: db

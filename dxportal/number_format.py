@@ -56,3 +56,8 @@ def percent_text(value: float | int | Decimal | None) -> str:
 def compact_number(value: float | int | Decimal) -> str:
     """score_text without a trailing ".0" (62.25 → "62.3", 60 → "60"): chart labels."""
     return score_text(value).removesuffix(".0")
+
+
+def whole_number_text(value: int | None) -> str:
+    """A count of people or things with thousands separators (3778318 → "3,778,318"); "—" for None."""
+    return NO_NUMBER if value is None else f"{value:,}"

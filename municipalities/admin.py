@@ -16,7 +16,7 @@ class MunicipalityChangeInline(admin.TabularInline):
 
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "prefecture", "abolished_on"]
+    list_display = ["code", "name", "kind", "prefecture", "population", "band", "abolished_on"]
     # Only the prefectures as choices: listing every body would name each one
     # with its prefecture, a query per municipality.
     list_filter = ["kind", ("prefecture", admin.RelatedOnlyFieldListFilter)]
@@ -29,6 +29,12 @@ class MunicipalityAdmin(admin.ModelAdmin):
     list_select_related = ["prefecture"]
     inlines = [MunicipalityChangeInline]
     raw_id_fields = ["prefecture", "successor"]
+    # Set by import_population from the official table only (fixtures/municipalities/README.md).
+    readonly_fields = ["population", "population_as_of", "population_source", "band"]
+
+    @admin.display(description=_("人口規模区分（類似団体区分の人口段階）"))
+    def band(self, obj):
+        return obj.size_band or _("不明")
 
     def get_search_results(self, request, queryset, search_term):
         return queryset.search(search_term), False

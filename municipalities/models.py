@@ -70,6 +70,11 @@ class Municipality(models.Model):
         help_text=_("都道府県自身は空欄"),
     )
     abolished_on = models.DateField(_("廃止日"), null=True, blank=True)
+    # Set only by import_population from an official table (never typed in,
+    # never estimated): a body the table has no figure for keeps None (不明).
+    population = models.PositiveIntegerField(_("人口"), null=True, blank=True)
+    population_as_of = models.DateField(_("人口の基準日"), null=True, blank=True)
+    population_source = models.CharField(_("人口の出典"), max_length=200, blank=True)
     successor = models.ForeignKey(
         "self",
         verbose_name=_("承継団体"),
@@ -109,6 +114,13 @@ class Municipality(models.Model):
     @property
     def full_name(self) -> str:
         return str(self)
+
+    @property
+    def size_band(self):
+        """人口規模区分 (municipalities.size_bands), None when the population is unknown."""
+        from municipalities.size_bands import size_band
+
+        return size_band(self.kind, self.population)
 
 
 class MunicipalityChange(models.Model):

@@ -1,4 +1,5 @@
-"""{{ area.score|score }} → 62.3 (— when there is none), {{ rate|percent }} → 53.0%.
+"""{{ area.score|score }} → 62.3 (— when there is none), {{ rate|percent }} → 53.0%,
+{{ body.population|whole_number }} → 3,778,318.
 
 The filters only call dxportal.number_format, the one home of how a score or
 a percentage reads (see its docstring), so a page, a PDF report and a command
@@ -7,7 +8,7 @@ never round the same number differently.
 
 from django import template
 
-from dxportal.number_format import percent_text, score_text
+from dxportal.number_format import percent_text, score_text, whole_number_text
 
 register = template.Library()
 
@@ -22,3 +23,9 @@ def score(value: float | None) -> str:
 def percent(value: float | None) -> str:
     """A percentage to one decimal, halves up, with a half-width %; — when there is none."""
     return percent_text(value)
+
+
+@register.filter
+def whole_number(value: int | None) -> str:
+    """A whole number with thousands separators; — when there is none."""
+    return whole_number_text(value)

@@ -1,9 +1,11 @@
 """Benchmarks: one municipality's results against its peers, and a consultant's portfolio.
 
 Peers of a round are the municipality snapshots (department empty) of every
-round in the same fiscal year on the same catalogue edition, in three groups:
-the same kind (Municipality.kind), the same prefecture (a prefecture counts
-with its own municipalities), and all municipalities.
+round in the same fiscal year on the same catalogue edition, in four groups
+(PEER_GROUPS): the same kind (Municipality.kind), the same 人口規模区分
+(municipalities.size_bands: 町 and 村 share their steps; a body without a
+population has none, and the page says so), the same prefecture (a prefecture
+counts with its own municipalities), and all municipalities.
 
 k-anonymity: a group's statistics for a score (overall or one area) are shown
 only when at least K_ANONYMITY (5) municipalities in the group have that
@@ -13,7 +15,7 @@ own rank are shown: never another municipality's name, and never a minimum
 or maximum, which would be one municipality's own score.
 
 `peer_benchmark` runs two queries whatever the number of municipalities (the
-snapshots with their municipality's kind and prefecture; the edition's
+snapshots with their municipality's kind, population and prefecture; the edition's
 areas); `same_kind_peers` (the dashboard's peer median) runs one, with the
 same statistics and the same k-anonymity rule; `portfolio` runs four
 (the rounds to show, their snapshots, areas, stages).
@@ -33,6 +35,7 @@ from assessments.models import Round
 from dxportal.localized import localized_text
 from frameworks.models import PolicyArea, Stage
 from municipalities.models import Municipality
+from municipalities.size_bands import size_band
 from results.cards import stored_area_scores
 from results.latest import LatestResults, latest_rounds_with_results
 from results.models import ScoreSnapshot
@@ -86,12 +89,28 @@ class BenchmarkRow:
     groups: list[GroupStat]
 
 
+# The benchmark's peer groups, in the order they are offered and shown.
+PEER_GROUPS = ("kind", "size", "prefecture", "all")
+
+
+@dataclass(frozen=True)
+class PeerGroup:
+    code: str  # one of PEER_GROUPS
+    label: str  # a column or caption: 「同じ区分（町）」
+    definition: str  # who is in it, in words, with how many have results
+    members: int  # municipalities in the group with results (this one included)
+
+
 @dataclass(frozen=True)
 class Benchmark:
     round: Round
     has_results: bool
-    group_labels: list[str]
+    groups: list[PeerGroup]
     rows: list[BenchmarkRow] = field(default_factory=list)
+
+    @property
+    def group_labels(self) -> list[str]:
+        return [group.label for group in self.groups]
 
 
 def _group_stat(own: float | None, scores: list[float]) -> GroupStat:
@@ -112,17 +131,38 @@ def _prefecture_key(municipality_id: int, prefecture_id: int | None) -> int:
     return prefecture_id if prefecture_id is not None else municipality_id
 
 
-PeerRow = tuple[int, str, int | None, float | None, dict[str, float | None]]
+@dataclass(frozen=True)
+class PeerRow:
+    municipality_id: int
+    kind: str
+    prefecture_id: int | None
+    size_band: str | None  # the band's code; None when the population is unknown
+    overall: float | None
+    areas: dict[str, float | None]
 
 
 def _peer_rows(round_: Round, **only: Any) -> list[PeerRow]:
-    """(municipality id, kind, prefecture id, overall score, area scores) of every peer (one query).
+    """Every peer with its kind, prefecture, size band and scores (one query).
 
     `only` narrows the peers further (e.g. to one kind) in the database.
     """
     return [
-        (municipality_id, kind, prefecture_id, overall, stored_area_scores(card))
-        for municipality_id, kind, prefecture_id, overall, card in ScoreSnapshot.objects.filter(
+        PeerRow(
+            municipality_id,
+            kind,
+            prefecture_id,
+            band.code if (band := size_band(kind, population)) else None,
+            overall,
+            stored_area_scores(card),
+        )
+        for (
+            municipality_id,
+            kind,
+            prefecture_id,
+            population,
+            overall,
+            card,
+        ) in ScoreSnapshot.objects.filter(
             department__isnull=True,
             round__fiscal_year=round_.fiscal_year,
             round__edition_id=round_.edition_id,
@@ -131,6 +171,7 @@ def _peer_rows(round_: Round, **only: Any) -> list[PeerRow]:
             "round__municipality_id",
             "round__municipality__kind",
             "round__municipality__prefecture_id",
+            "round__municipality__population",
             "overall_score",
             "card",
         )
@@ -139,9 +180,9 @@ def _peer_rows(round_: Round, **only: Any) -> list[PeerRow]:
 
 def _own_scores(round_: Round, peers: list[PeerRow]) -> tuple[bool, float | None, dict]:
     """Whether the round's municipality is among the peers, with its overall and area scores."""
-    for municipality_id, _kind, _prefecture, overall, by_area in peers:
-        if municipality_id == round_.municipality_id:
-            return True, overall, by_area
+    for peer in peers:
+        if peer.municipality_id == round_.municipality_id:
+            return True, peer.overall, peer.areas
     return False, None, {}
 
 
@@ -153,46 +194,92 @@ def _kind_label(municipality: Municipality) -> str:
     return _("同じ区分（%(kind)s）") % {"kind": municipality.get_kind_display()}
 
 
+def _groups(municipality: Municipality, members: dict[str, list[PeerRow]]) -> list[PeerGroup]:
+    band = municipality.size_band
+    prefecture = municipality.prefecture or municipality
+    count = {code: len(rows) for code, rows in members.items()}
+    size_definition = (
+        _(
+            "人口規模区分（類似団体区分の人口段階）が同じ「%(band)s」の団体。"
+            "結果のある団体は%(count)s団体です。"
+        )
+        % {"band": band, "count": count["size"]}
+        if band
+        else _(
+            "この団体の人口が不明なため、人口規模区分（類似団体区分の人口段階）では比べられません。"
+        )
+    )
+    return [
+        PeerGroup(
+            "kind",
+            _kind_label(municipality),
+            _("区分が同じ「%(kind)s」の団体。結果のある団体は%(count)s団体です。")
+            % {"kind": municipality.get_kind_display(), "count": count["kind"]},
+            count["kind"],
+        ),
+        PeerGroup(
+            "size",
+            _("同じ人口規模区分（%(band)s）") % {"band": band}
+            if band
+            else _("同じ人口規模区分（人口不明）"),
+            size_definition,
+            count["size"],
+        ),
+        PeerGroup(
+            "prefecture",
+            _("同じ都道府県"),
+            _("%(prefecture)sとその市区町村。結果のある団体は%(count)s団体です。")
+            % {"prefecture": prefecture.name, "count": count["prefecture"]},
+            count["prefecture"],
+        ),
+        PeerGroup(
+            "all",
+            _("全団体"),
+            _("同じ年度・同じ版で評価したすべての団体。結果のある団体は%(count)s団体です。")
+            % {"count": count["all"]},
+            count["all"],
+        ),
+    ]
+
+
 def peer_benchmark(round_: Round) -> Benchmark:
-    """The round's overall and per-area scores against its three peer groups (two queries)."""
+    """The round's overall and per-area scores against its four peer groups (two queries)."""
     municipality = round_.municipality
     peers = _peer_rows(round_)
     areas = list(PolicyArea.objects.filter(edition_id=round_.edition_id).order_by("order"))
     own_key = _prefecture_key(municipality.pk, municipality.prefecture_id)
-    in_group = [
-        lambda kind, pref: kind == municipality.kind,
-        lambda kind, pref: pref == own_key,
-        lambda kind, pref: True,
-    ]
-    members: list[list[PeerRow]] = [[], [], []]
+    own_band = municipality.size_band
+    in_group = {
+        "kind": lambda peer: peer.kind == municipality.kind,
+        "size": lambda peer: own_band is not None and peer.size_band == own_band.code,
+        "prefecture": lambda peer: (
+            _prefecture_key(peer.municipality_id, peer.prefecture_id) == own_key
+        ),
+        "all": lambda peer: True,
+    }
+    members = {code: [peer for peer in peers if in_group[code](peer)] for code in PEER_GROUPS}
     has_results, own_overall, own_areas = _own_scores(round_, peers)
-    for peer in peers:
-        municipality_id, kind, prefecture_id = peer[:3]
-        pref = _prefecture_key(municipality_id, prefecture_id)
-        for group, belongs in zip(members, in_group, strict=True):
-            if belongs(kind, pref):
-                group.append(peer)
 
     def row(label: str, own: float | None, score_of) -> BenchmarkRow:
         return BenchmarkRow(
             label=label,
             own=own,
-            groups=[_stat_of(own, map(score_of, group)) for group in members],
+            groups=[_stat_of(own, map(score_of, members[code])) for code in PEER_GROUPS],
         )
 
-    rows = [row(_("総合得点"), own_overall, lambda member: member[3])]
+    rows = [row(_("総合得点"), own_overall, lambda member: member.overall)]
     for area in areas:
         rows.append(
             row(
                 _localized_name(area),
                 own_areas.get(area.code),
-                lambda member, code=area.code: member[4].get(code),
+                lambda member, code=area.code: member.areas.get(code),
             )
         )
     return Benchmark(
         round=round_,
         has_results=has_results,
-        group_labels=[_kind_label(municipality), _("同じ都道府県"), _("全団体")],
+        groups=_groups(municipality, members),
         rows=rows,
     )
 
@@ -211,12 +298,12 @@ def same_kind_peers(round_: Round) -> KindPeers:
     municipality = round_.municipality
     peers = _peer_rows(round_, round__municipality__kind=municipality.kind)
     _has, own_overall, own_areas = _own_scores(round_, peers)
-    codes = dict.fromkeys(code for peer in peers for code in peer[4])
+    codes = dict.fromkeys(code for peer in peers for code in peer.areas)
     return KindPeers(
         label=_kind_label(municipality),
-        overall=_stat_of(own_overall, (peer[3] for peer in peers)),
+        overall=_stat_of(own_overall, (peer.overall for peer in peers)),
         areas={
-            code: _stat_of(own_areas.get(code), (peer[4].get(code) for peer in peers))
+            code: _stat_of(own_areas.get(code), (peer.areas.get(code) for peer in peers))
             for code in codes
         },
     )

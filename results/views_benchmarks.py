@@ -34,12 +34,37 @@ SORTS = [
 ]
 
 
+class PeerGroupForm(forms.Form):
+    """Which peer group the page shows; empty (or anything unknown) shows all four."""
+
+    group = forms.ChoiceField(label=_("比べるグループ"), required=False)
+
+    def __init__(self, data, groups):
+        super().__init__(data)
+        self.fields["group"].choices = [("", _("すべてのグループ"))] + [
+            (group.code, group.label) for group in groups
+        ]
+
+    def chosen(self) -> str:
+        return self.cleaned_data["group"] if self.is_valid() else ""
+
+
 @login_required
 @require_GET
 def benchmark(request, code: str, round_id: int):
     round_ = round_for(request, code, round_id, Capability.VIEW_RESULTS)
     municipality = request.municipality  # with its prefecture, from the memberships
     latest = latest_round_with_results(municipality, up_to_year=round_.fiscal_year)
+    compared = latest.round or round_
+    compared.municipality = municipality  # the same body, already with its prefecture
+    result = peer_benchmark(compared)
+    form = PeerGroupForm(request.GET, result.groups)
+    chosen = form.chosen()
+    shown = [
+        (index, group)
+        for index, group in enumerate(result.groups)
+        if not chosen or group.code == chosen
+    ]
     return render(
         request,
         "results/benchmark.html",
@@ -47,7 +72,9 @@ def benchmark(request, code: str, round_id: int):
             "municipality": municipality,
             "round": round_,
             "latest": latest,
-            "benchmark": peer_benchmark(latest.round or round_),
+            "benchmark": result,
+            "form": form,
+            "shown_groups": shown,
             "k_anonymity": K_ANONYMITY,
         },
     )

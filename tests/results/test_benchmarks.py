@@ -105,12 +105,13 @@ def test_a_group_is_shown_from_five_municipalities_with_results(personas, editio
 
     overall = peer_benchmark(own).rows[0]
 
-    assert [g.shown for g in overall.groups] == [shown] * 3
-    assert overall.groups[2].count == others + 1
+    # kind, size band (this city has no population: never shown), prefecture, all
+    assert [g.shown for g in overall.groups] == [shown, False, shown, shown]
+    assert overall.groups[3].count == others + 1
     if shown:
-        assert (overall.groups[2].median, overall.groups[2].rank) == (30.0, 1)
+        assert (overall.groups[3].median, overall.groups[3].rank) == (30.0, 1)
     else:
-        assert overall.groups[2].median is None
+        assert overall.groups[3].median is None
 
 
 def test_other_years_and_editions_are_not_peers(personas, edition):
@@ -120,7 +121,7 @@ def test_other_years_and_editions_are_not_peers(personas, edition):
         make_round(municipality, edition, personas.admin, 30.0, fiscal_year=2025)
         make_round(municipality, make_edition(), personas.admin, 30.0, fiscal_year=2026)
 
-    assert peer_benchmark(own).rows[0].groups[2].count == 3
+    assert peer_benchmark(own).rows[0].groups[3].count == 3
 
 
 def test_groups_by_kind_and_prefecture(personas, edition):
@@ -129,10 +130,31 @@ def test_groups_by_kind_and_prefecture(personas, edition):
     osaka = PrefectureFactory(code="270008", name="大阪府", name_kana="オオサカフ")
     peers(edition, personas.admin, [60.0, 70.0], kind="town", prefecture=osaka)
 
-    kind, prefecture, everyone = peer_benchmark(own).rows[0].groups
+    kind, size, prefecture, everyone = peer_benchmark(own).rows[0].groups
 
-    assert (kind.count, prefecture.count, everyone.count) == (5, 5, 7)
+    assert (kind.count, size.count, prefecture.count, everyone.count) == (5, 0, 5, 7)
     assert everyone.rank == 3
+
+
+def test_groups_by_size_band_put_towns_and_villages_of_one_step_together(personas, edition):
+    body = personas.municipality_a
+    body.kind, body.population = "town", 7_000
+    body.save()
+    own = make_round(body, edition, personas.coordinator_a, 50.0)
+    peers(edition, personas.admin, [10.0, 20.0], kind="village", population=5_000)
+    peers(edition, personas.admin, [30.0, 40.0], kind="town", population=9_999)
+    peers(edition, personas.admin, [60.0], kind="town", population=10_000)  # 町村 III
+    peers(edition, personas.admin, [70.0], kind="town", population=None)  # unknown: no band
+
+    benchmark = peer_benchmark(own)
+    kind, size, _prefecture, everyone = benchmark.rows[0].groups
+
+    assert (kind.count, size.count, everyone.count) == (5, 5, 7)
+    assert size.shown and size.median == 30.0
+    group = benchmark.groups[1]
+    assert (group.code, group.members) == ("size", 5)
+    assert group.label == "同じ人口規模区分（町村 II（5千人以上1万人未満））"
+    assert "結果のある団体は5団体です" in group.definition
 
 
 def test_area_scores_are_compared_per_area(personas, edition):
@@ -142,9 +164,9 @@ def test_area_scores_are_compared_per_area(personas, edition):
 
     _overall, area_1, area_2 = peer_benchmark(own).rows
 
-    assert (area_1.own, area_1.groups[2].shown, area_1.groups[2].rank) == (80, True, 1)
-    assert area_1.groups[2].median == 20
-    assert (area_2.own, area_2.groups[2].count, area_2.groups[2].shown) == (0, 1, False)
+    assert (area_1.own, area_1.groups[3].shown, area_1.groups[3].rank) == (80, True, 1)
+    assert area_1.groups[3].median == 20
+    assert (area_2.own, area_2.groups[3].count, area_2.groups[3].shown) == (0, 1, False)
 
 
 # --- the benchmark page --------------------------------------------------------------------
@@ -175,6 +197,29 @@ def test_the_page_says_when_a_group_is_too_small(client, personas, edition):
 
     assert HIDDEN in page
     assert "11.3" not in page and others[0].municipality.name not in page
+
+
+def test_the_page_offers_the_four_groups_and_shows_the_chosen_one(client, personas, edition):
+    own = make_round(personas.municipality_a, edition, personas.coordinator_a, 50.0)
+    peers(edition, personas.admin, [11.3, 23.7, 37.9, 61.1])
+    client.force_login(personas.coordinator_a)
+
+    page = client.get(benchmark_url(own)).content.decode()
+    assert page.count('<table class="table table-sm align-middle" data-group=') == 4
+    assert "すべてのグループ" in page
+    assert (
+        "この団体の人口が不明なため、人口規模区分（類似団体区分の人口段階）では比べられません。"
+        in page
+    )
+    assert "全団体との比較（結果のある団体 5団体）" in page
+
+    page = client.get(benchmark_url(own), {"group": "all"}).content.decode()
+    assert page.count('<table class="table table-sm align-middle" data-group=') == 1
+    assert 'data-group="all"' in page
+    assert "同じ年度・同じ版で評価したすべての団体。結果のある団体は5団体です。" in page
+    # An unknown choice shows every group rather than failing.
+    page = client.get(benchmark_url(own), {"group": "nonsense"}).content.decode()
+    assert page.count('<table class="table table-sm align-middle" data-group=') == 4
 
 
 @pytest.mark.parametrize("persona", ["respondent_a", "coordinator_c", "admin"])

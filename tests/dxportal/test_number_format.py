@@ -81,3 +81,13 @@ def test_no_results_report_or_plan_template_rounds_with_floatformat():
         if FLOATFORMAT_1.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_whole_numbers_have_thousands_separators():
+    from dxportal.number_format import whole_number_text
+
+    assert (whole_number_text(3_778_318), whole_number_text(0), whole_number_text(None)) == (
+        "3,778,318",
+        "0",
+        "—",
+    )

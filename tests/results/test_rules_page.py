@@ -39,7 +39,9 @@ def test_the_six_rules_are_there_in_plain_words(client):
     assert "Σ（重み × 得点）÷ Σ（重み）" in rules[2] and "得点なし" in rules[2]
     assert "それより前の段階にもすべて到達" in rules[3] and "未着手" in rules[3]
     assert "回答率" in rules[4]
-    assert "総合得点、団体全体の到達段階には含めず" in rules[5] and "到達段階はありません" in rules[5]
+    assert (
+        "総合得点、団体全体の到達段階には含めず" in rules[5] and "到達段階はありません" in rules[5]
+    )
 
 
 def test_the_foundation_areas_of_published_editions_are_named(client):

@@ -83,7 +83,9 @@ class IndicatorExport:
 @dataclass(frozen=True)
 class ScoreRow:
     department: str | None  # None: the municipality as a whole
-    kind: str  # overall | stage | area | area_stage
+    # overall | stage | area | area_stage; with a foundation (results.scoring rule 6) also
+    # foundation (its score beside the ladder), foundation_area and foundation_area_stage
+    kind: str
     area_code: str
     area_name: str
     stage_code: str
@@ -156,19 +158,22 @@ class RoundExport:
             rows += [
                 row("stage", stage=code, score=score) for code, score in card.stage_scores().items()
             ]
+            if card.foundation is not None:
+                rows.append(row("foundation", score=card.foundation_score))
             for area in sorted(card.areas, key=lambda a: area_order.get(a.area, 0)):
                 counts = (area.answered, area.total, area.completeness)
+                kind = "foundation_area" if area.is_foundation else "area"
                 rows.append(
                     row(
-                        "area",
+                        kind,
                         area=area.area,
                         score=area.score,
-                        attained=area.stage_attained,
+                        attained=area.stage_attained or "",  # a foundation attains no stage
                         counts=counts,
                     )
                 )
                 rows += [
-                    row("area_stage", area=area.area, stage=code, score=group.score)
+                    row(f"{kind}_stage", area=area.area, stage=code, score=group.score)
                     for code, group in area.by_stage.items()
                 ]
         return rows

@@ -122,6 +122,10 @@ SCORE_KINDS = {
     "stage": gettext_lazy("段階別"),
     "area": gettext_lazy("分野"),
     "area_stage": gettext_lazy("分野×段階"),
+    # Beside the ladder, never on it (results.scoring rule 6):
+    "foundation": gettext_lazy("推進体制（基盤）"),
+    "foundation_area": gettext_lazy("基盤の分野"),
+    "foundation_area_stage": gettext_lazy("基盤の分野×段階"),
 }
 
 SCORE_COLUMNS = [
@@ -284,7 +288,10 @@ def json_document(export: RoundExport) -> dict[str, Any]:
         "stages": [
             {"code": s.code, "name": s.name, "threshold": s.threshold} for s in export.stages
         ],
-        "areas": [{"code": a.code, "name": a.name} for a in export.areas],
+        "areas": [
+            {"code": a.code, "name": a.name, **({"is_foundation": True} if a.is_foundation else {})}
+            for a in export.areas
+        ],
         "indicators": [
             {
                 "code": i.info.code,

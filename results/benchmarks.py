@@ -271,7 +271,7 @@ def peer_benchmark(round_: Round) -> Benchmark:
     for area in areas:
         rows.append(
             row(
-                _localized_name(area),
+                _area_label(area),
                 own_areas.get(area.code),
                 lambda member, code=area.code: member.areas.get(code),
             )
@@ -311,6 +311,13 @@ def same_kind_peers(round_: Round) -> KindPeers:
 
 def _localized_name(obj) -> str:
     return localized_text(obj, "name")
+
+
+def _area_label(area: PolicyArea) -> str:
+    """An area's name, marked when it is a foundation: scored beside the stage ladder
+    (results.scoring rule 6), not one of the areas the overall score is made of."""
+    name = _localized_name(area)
+    return _("{name}（基盤）").format(name=name) if area.is_foundation else name
 
 
 # --- a consultant's portfolio ---------------------------------------------------------------
@@ -355,7 +362,7 @@ def portfolio(municipalities: Sequence[Municipality]) -> Portfolio:
     area_names: dict[str, str] = {}
     area_order: dict[str, tuple[int, int]] = {}
     for area in PolicyArea.objects.filter(edition_id__in=edition_ids).order_by("-edition_id"):
-        area_names.setdefault(area.code, _localized_name(area))
+        area_names.setdefault(area.code, _area_label(area))
         area_order.setdefault(area.code, (area.order, len(area_order)))
     names_by_edition: dict[int, dict[str, str]] = {}
     for stage in Stage.objects.filter(edition_id__in=edition_ids):

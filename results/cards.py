@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from results.highlights import HIGHLIGHTS, split
-from results.scoring import AreaResult, Contribution, ScoreCard
+from results.scoring import AreaResult, Contribution, Group, ScoreCard
 from results.snapshots import Targets, card_from_json, targets_from_json
 
 
@@ -35,6 +35,7 @@ class StoredCard:
 
     @property
     def overall_score(self) -> float | None:
+        """The score of the ladder's areas (a foundation is beside it: scoring rule 6)."""
         return self.card.overall.score
 
     @property
@@ -65,8 +66,29 @@ class StoredCard:
         """The card's areas, in the order scoring kept them."""
         return list(self.card.areas.values())
 
+    @property
+    def ladder_areas(self) -> list[AreaResult]:
+        """The areas on the stage ladder: every area but a foundation."""
+        return [area for area in self.card.areas.values() if not area.is_foundation]
+
     def area(self, code: str) -> AreaResult | None:
         return self.card.areas.get(code)
+
+    # --- the foundation (推進体制), beside the ladder: scoring rule 6 ---------------------
+
+    @property
+    def foundation(self) -> Group | None:
+        """The foundation's score and contributions; None on a card without a foundation
+        (an edition without one, or a card stored before foundations were scored)."""
+        return self.card.foundation
+
+    @property
+    def foundation_score(self) -> float | None:
+        return self.card.foundation.score if self.card.foundation else None
+
+    @property
+    def foundation_areas(self) -> list[AreaResult]:
+        return [area for area in self.card.areas.values() if area.is_foundation]
 
     def area_scores(self) -> dict[str, float | None]:
         """area code → area score (None: nothing scored there)."""
@@ -75,9 +97,10 @@ class StoredCard:
     # --- indicators -----------------------------------------------------------------------
 
     def contributions(self, area: str | None = None) -> list[Contribution]:
-        """The scored answers, of one area (from every stage) or of the whole card."""
+        """The scored answers, of one area (from every stage) or of the whole card (the
+        ladder's and the foundation's)."""
         if area is None:
-            return list(self.card.overall.contributions)
+            return [*self.card.overall.contributions, *self._foundation_contributions()]
         result = self.card.areas.get(area)
         if result is None:
             return []
@@ -86,14 +109,34 @@ class StoredCard:
     def indicator_scores(self) -> dict[str, float]:
         """indicator code → score of every answered, scored indicator (an unanswered one,
         counted as 0 in the group scores, is not here: it has no score of its own)."""
-        return {c.code: c.score for c in self.card.overall.contributions if c.answered}
+        return {c.code: c.score for c in self.contributions() if c.answered}
+
+    def _foundation_contributions(self) -> list[Contribution]:
+        return list(self.card.foundation.contributions) if self.card.foundation else []
 
     def indicator_highlights(
         self, thresholds: Mapping[str, float], area: str | None = None, count: int = HIGHLIGHTS
     ) -> tuple[list[Contribution], list[Contribution]]:
         """(strengths, gaps) among the answered indicators, each against its stage's
-        threshold (results.highlights)."""
-        staged = sorted(self._staged(area), key=lambda pair: pair[1].code)
+        threshold (results.highlights): of one area, or of the ladder (area None: the
+        foundation's are in `foundation_highlights`)."""
+        if area is None:
+            groups = [self.card.by_stage]
+        else:
+            result = self.card.areas.get(area)
+            groups = [result.by_stage] if result else []
+        return self._highlights(groups, thresholds, count)
+
+    def foundation_highlights(
+        self, thresholds: Mapping[str, float], count: int = HIGHLIGHTS
+    ) -> tuple[list[Contribution], list[Contribution]]:
+        """(strengths, gaps) among the foundation's answered indicators, as for an area."""
+        return self._highlights([a.by_stage for a in self.foundation_areas], thresholds, count)
+
+    def _highlights(
+        self, groups: list[dict[str, Group]], thresholds: Mapping[str, float], count: int
+    ) -> tuple[list[Contribution], list[Contribution]]:
+        staged = sorted(self._staged(groups), key=lambda pair: pair[1].code)
         strengths, gaps = split(
             staged,
             score=lambda pair: pair[1].score,
@@ -102,16 +145,12 @@ class StoredCard:
         )
         return [c for _stage, c in strengths], [c for _stage, c in gaps]
 
-    def _staged(self, area: str | None) -> Iterator[tuple[str, Contribution]]:
-        """(stage code, contribution) of the answered indicators."""
-        if area is None:
-            groups = self.card.by_stage
-        else:
-            result = self.card.areas.get(area)
-            groups = result.by_stage if result else {}
+    def _staged(self, groups: list[dict[str, Group]]) -> Iterator[tuple[str, Contribution]]:
+        """(stage code, contribution) of the answered indicators of the stage groups."""
         return (
             (stage, c)
-            for stage, group in groups.items()
+            for by_stage in groups
+            for stage, group in by_stage.items()
             for c in group.contributions
             if c.answered and c.score is not None
         )

@@ -25,6 +25,12 @@ Beside this round's area scores the radar shows:
 
 `department_results_for(round, department)` is one department's view of the
 same kind (three queries plus the snapshot's).
+
+A foundation area (推進体制, results.scoring rule 6) is not a row of the
+ladder: the area rows, and so the radar, the stage chart, the heatmap, the
+trend and the area strengths and gaps, leave it out, and `foundation` holds
+its score, its indicators (with their questions, read in the same query as
+the highlighted ones) and their strengths and gaps beside them.
 """
 
 from dataclasses import dataclass
@@ -40,7 +46,7 @@ from results.benchmarks import same_kind_peers
 from results.cards import StoredCard
 from results.highlights import area_bar, split
 from results.models import ScoreSnapshot
-from results.scoring import AreaResult, Contribution
+from results.scoring import AreaResult, Contribution, Group
 from results.stage_names import stage_label, stage_names
 from results.trend import Trend, trend_for
 
@@ -86,6 +92,31 @@ class AreaRow:
 
 
 @dataclass(frozen=True)
+class FoundationIndicator:
+    code: str
+    question: str
+    stage: str  # the name of the stage the indicator names (it orders them)
+    score: float | None  # None: not answered yet (counted as 0, shown as 未回答)
+
+
+@dataclass(frozen=True)
+class Foundation:
+    """The foundation (推進体制) beside the ladder: its score, never a rung (scoring rule 6)."""
+
+    score: float | None
+    answered: int
+    total: int
+    indicators: list[FoundationIndicator]  # the scored ones (N/A and text are left out)
+    # Answered indicators at or above / below their stage's threshold (results.highlights).
+    strengths: list[ScoredIndicator]
+    gaps: list[ScoredIndicator]
+
+    @property
+    def unanswered(self) -> int:
+        return self.total - self.answered
+
+
+@dataclass(frozen=True)
 class DepartmentRow:
     name: str
     scores: list[float | None]  # in the order of Dashboard.areas; None: nothing assigned/scored
@@ -112,6 +143,7 @@ class Dashboard:
     target_overall: float | None = None  # None: no target level set
     trend: Trend | None = None
     provisional: bool = False  # the round is still open (Round.is_provisional)
+    foundation: Foundation | None = None  # None: the card has no foundation area
 
     @property
     def summary(self) -> str:
@@ -139,6 +171,7 @@ class DepartmentResults:
     areas: list[AreaRow]
     gaps: list[ScoredIndicator]  # the department's answers below their stage's threshold
     provisional: bool = False  # the round is still open (Round.is_provisional)
+    foundation: Foundation | None = None  # None: no foundation indicator is the department's
 
     @property
     def unanswered(self) -> int:
@@ -253,6 +286,41 @@ def _codes(highlighted: Highlighted) -> set[str]:
     return {c.code for pair in highlighted.values() for items in pair for c in items}
 
 
+def _foundation_codes(card: StoredCard) -> set[str]:
+    return {c.code for c in card.foundation.contributions} if card.foundation else set()
+
+
+def _foundation(
+    card: StoredCard, stages: list[Stage], questions: dict[str, str]
+) -> Foundation | None:
+    """The card's foundation beside the ladder, or None when it has none."""
+    if card.foundation is None:
+        return None
+    names = stage_names(stages)
+    areas = card.foundation_areas
+    strengths, gaps = card.foundation_highlights(_thresholds(stages))
+    return Foundation(
+        score=card.foundation_score,
+        answered=sum(a.answered for a in areas),
+        total=sum(a.total for a in areas),
+        indicators=[
+            FoundationIndicator(
+                code=c.code,
+                question=questions.get(c.code, ""),
+                stage=names.get(stage.code, ""),
+                score=c.score if c.answered else None,
+            )
+            for stage in stages  # in stage order, then by code
+            for area in areas
+            for c in sorted(
+                area.by_stage.get(stage.code, Group()).contributions, key=lambda c: c.code
+            )
+        ],
+        strengths=_noted(strengths, questions),
+        gaps=_noted(gaps, questions),
+    )
+
+
 def _area_rows(
     card: StoredCard,
     areas: list[PolicyArea],
@@ -262,13 +330,14 @@ def _area_rows(
     previous: dict[str, float | None] | None = None,
     peer_medians: dict[str, float | None] | None = None,
 ) -> list[AreaRow]:
-    """A row per area of the card, in catalogue order (areas with nothing assigned are left out)."""
+    """A row per area of the ladder, in catalogue order (areas with nothing assigned, and a
+    foundation, are left out)."""
     targets = card.targets.areas
     names = stage_names(stages)
     rows = []
     for area in areas:
         data = card.area(area.code)
-        if data is None:  # nothing of this area is assigned in the round
+        if data is None or data.is_foundation:  # nothing assigned, or beside the ladder
             continue
         rows.append(
             AreaRow(
@@ -302,8 +371,9 @@ def dashboard_for(round_: Round) -> Dashboard | None:
     stages, areas = _catalogue(round_.edition_id)
     card = municipality.read
     highlighted = _highlights_by_area(card, stages)
-    questions = _questions(round_.edition_id, _codes(highlighted))
-    shown = [area for area in areas if area.code in highlighted]
+    questions = _questions(round_.edition_id, _codes(highlighted) | _foundation_codes(card))
+    ladder_codes = {a.area for a in card.ladder_areas}
+    shown = [area for area in areas if area.code in ladder_codes]
     trend = trend_for(
         round_, card, [a.code for a in shown], [localized_text(a, "name") for a in shown]
     )
@@ -353,6 +423,7 @@ def dashboard_for(round_: Round) -> Dashboard | None:
         peer_overall=peers.overall.median,
         target_overall=card.targets.overall,
         trend=trend,
+        foundation=_foundation(card, stages, questions),
     )
 
 
@@ -368,7 +439,10 @@ def department_results_for(round_: Round, department: Department) -> DepartmentR
     card = snapshot.read
     _strengths, gaps = card.indicator_highlights(_thresholds(stages))
     highlighted = _highlights_by_area(card, stages)
-    questions = _questions(round_.edition_id, _codes(highlighted) | {c.code for c in gaps})
+    questions = _questions(
+        round_.edition_id,
+        _codes(highlighted) | {c.code for c in gaps} | _foundation_codes(card),
+    )
     names = stage_names(stages)
     return DepartmentResults(
         department=department,
@@ -380,4 +454,5 @@ def department_results_for(round_: Round, department: Department) -> DepartmentR
         areas=_area_rows(card, areas, stages, questions, highlighted),
         gaps=_noted(gaps, questions),
         provisional=round_.is_provisional,
+        foundation=_foundation(card, stages, questions),
     )

@@ -27,6 +27,14 @@ and the catalogue's scoring page say the same):
    highest attained one, or 未着手 (none). The same rule applied to the scores
    of each stage across all areas gives the overall stage.
 5. Completeness is the share of indicators answered (scored, N/A, or text).
+6. A foundation area (推進体制: PolicyArea.is_foundation, frameworks/FORMAT.md
+   "Foundation areas") is scored beside the stage ladder, never on it: its
+   indicators are left out of the stage scores across areas, the overall score
+   and the overall stage, and the card's `foundation` is their own score by
+   rule 3 (None on a card without foundation indicators). A foundation area
+   has an area score and scores per stage (its indicators name a stage, which
+   orders them) but no stage attained (None). Answered, total and
+   completeness still count every indicator, the foundation's included.
 """
 
 from collections import defaultdict
@@ -61,6 +69,7 @@ class IndicatorInput:
     yes: bool | None = None
     number: float | Decimal | None = None
     choice_score: int | None = None
+    foundation: bool = False  # in a foundation area: scored beside the ladder (rule 6)
 
 
 def answer_score(item: IndicatorInput) -> float | None:
@@ -111,9 +120,10 @@ class AreaResult:
     area: str
     score: float | None
     by_stage: dict[str, Group]
-    stage_attained: str  # a stage code or NOT_STARTED
+    stage_attained: str | None  # a stage code or NOT_STARTED; None for a foundation (rule 6)
     answered: int
     total: int
+    is_foundation: bool = False
 
     @property
     def completeness(self) -> float:
@@ -123,11 +133,12 @@ class AreaResult:
 @dataclass
 class ScoreCard:
     areas: dict[str, AreaResult]
-    by_stage: dict[str, Group]  # each stage across all areas
-    overall: Group
+    by_stage: dict[str, Group]  # each stage across the areas of the ladder
+    overall: Group  # the areas of the ladder, the foundation left out (rule 6)
     stage_attained: str
     answered: int
     total: int
+    foundation: Group | None = None  # None: no foundation indicator on the card
 
     @property
     def completeness(self) -> float:
@@ -176,7 +187,8 @@ def stage_attained(scores: dict[str, float | None], stages: Sequence[StageRule])
 
 
 def score_card(items: Sequence[IndicatorInput], stages: Sequence[StageRule]) -> ScoreCard:
-    """Scores per area × stage, per area, per stage and overall, with stages attained."""
+    """Scores per area × stage, per area, per stage and overall, with stages attained, and
+    the foundation's score beside them (rule 6)."""
     by_area: dict[str, list[IndicatorInput]] = defaultdict(list)
     for item in items:
         by_area[item.area].append(item)
@@ -186,20 +198,30 @@ def score_card(items: Sequence[IndicatorInput], stages: Sequence[StageRule]) -> 
         cells = {
             stage.code: _group(i for i in area_items if i.stage == stage.code) for stage in stages
         }
+        # An area is a foundation or not as a whole (PolicyArea.is_foundation).
+        is_foundation = any(i.foundation for i in area_items)
         areas[area] = AreaResult(
             area=area,
             score=_group(area_items).score,
             by_stage=cells,
-            stage_attained=stage_attained({k: g.score for k, g in cells.items()}, stages),
+            stage_attained=(
+                None
+                if is_foundation
+                else stage_attained({k: g.score for k, g in cells.items()}, stages)
+            ),
             answered=sum(1 for i in area_items if i.answered),
             total=len(area_items),
+            is_foundation=is_foundation,
         )
-    across = {stage.code: _group(i for i in items if i.stage == stage.code) for stage in stages}
+    ladder = [i for i in items if not i.foundation]
+    foundation = [i for i in items if i.foundation]
+    across = {stage.code: _group(i for i in ladder if i.stage == stage.code) for stage in stages}
     return ScoreCard(
         areas=areas,
         by_stage=across,
-        overall=_group(items),
+        overall=_group(ladder),
         stage_attained=stage_attained({k: g.score for k, g in across.items()}, stages),
         answered=sum(1 for i in items if i.answered),
         total=len(items),
+        foundation=_group(foundation) if foundation else None,
     )

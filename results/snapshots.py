@@ -29,6 +29,18 @@ The card is stored as JSON (`card_to_json`, read back with
     CONTRIBUTION = {"code": "STD-01", "score": 50.0, "weight": 1.0, "share": 0.25,
                     "answered": true}
 
+An edition with a foundation area (results.scoring rule 6) adds, only then,
+the foundation's own score beside the ladder, and marks its area, whose
+"stage_attained" is null:
+
+    "foundation": {"score": 70.0 | null, "contributions": [CONTRIBUTION, ...]},
+    "areas": [{"area": "governance", "is_foundation": true, "stage_attained": null, ...}, ...]
+
+"overall", "stage_attained" and "by_stage" then leave the foundation out. A
+card without the keys has no foundation (every area on the ladder): cards of
+editions without a foundation area, and cards of one stored before the keys
+existed, until `recompute_scores` runs.
+
 Scores are 0–100 floats at full precision (null: nothing to score); `share`
 is the answer's weight ÷ its group's total weight; `answered` is false for an
 indicator not answered yet, which counts as 0 (a card stored before the key
@@ -83,6 +95,7 @@ def _indicator_input(indicator: Indicator, answer: Answer | None) -> IndicatorIn
         "area": indicator.area.code,
         "stage": indicator.stage.code,
         "answer_type": indicator.answer_type,
+        "foundation": indicator.area.is_foundation,
         "weight": float(indicator.weight),
         "max_level": indicator.top_level or 0,
         "full_score_at": (
@@ -151,7 +164,15 @@ def round_scored(round_: Round) -> tuple[dict[int | None, list[Scored]], list[St
         indicator.pk: indicator
         for indicator in Indicator.objects.filter(edition_id=round_.edition_id)
         .select_related("area", "stage")
-        .only("code", "answer_type", "weight", "full_score_at", "area__code", "stage__code")
+        .only(
+            "code",
+            "answer_type",
+            "weight",
+            "full_score_at",
+            "area__code",
+            "area__is_foundation",
+            "stage__code",
+        )
         .annotate(top_level=Max("levels__level"))
     }
     assignments = list(
@@ -270,10 +291,14 @@ def card_to_json(card: ScoreCard, targets: Targets | None = None) -> dict[str, A
                     {"stage": code, **_group_to_json(group)}
                     for code, group in area.by_stage.items()
                 ],
+                # Only when true, so a card without a foundation is stored as before.
+                **({"is_foundation": True} if area.is_foundation else {}),
             }
             for area in card.areas.values()
         ],
     }
+    if card.foundation is not None:
+        stored["foundation"] = _group_to_json(card.foundation)
     if targets is not None:
         stored["targets"] = {
             "overall": targets.overall,
@@ -295,6 +320,7 @@ def card_from_json(data: dict[str, Any]) -> ScoreCard:
                 stage_attained=area["stage_attained"],
                 answered=area["answered"],
                 total=area["total"],
+                is_foundation=area.get("is_foundation", False),
             )
             for area in data["areas"]
         },
@@ -303,6 +329,7 @@ def card_from_json(data: dict[str, Any]) -> ScoreCard:
         stage_attained=data["stage_attained"],
         answered=data["answered"],
         total=data["total"],
+        foundation=_group_from_json(data["foundation"]) if "foundation" in data else None,
     )
 
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.access import Capability, access_for
 from assessments.selectors import round_department_for, round_for
-from frameworks.models import AnswerType, Edition, EditionStatus, Stage
+from frameworks.models import AnswerType, Edition, EditionStatus, PolicyArea, Stage
 from plans.selectors import action_plan_for
 from results.benchmarks import K_ANONYMITY
 from results.dashboard import dashboard_for, department_results_for
@@ -149,11 +149,19 @@ def gating_example() -> list[GatingRow]:
 
 
 def published_editions_with_stages():
-    """Published editions with their stages in order (two queries)."""
+    """Published editions with their stages in order and their foundation areas, as
+    `foundation_areas` (three queries)."""
     return (
         Edition.objects.filter(status=EditionStatus.PUBLISHED)
         .select_related("framework")
-        .prefetch_related(Prefetch("stages", queryset=Stage.objects.order_by("order")))
+        .prefetch_related(
+            Prefetch("stages", queryset=Stage.objects.order_by("order")),
+            Prefetch(
+                "areas",
+                queryset=PolicyArea.objects.filter(is_foundation=True).order_by("order"),
+                to_attr="foundation_areas",
+            ),
+        )
         .order_by("framework__code", F("published_on").desc(nulls_last=True), "-version")
     )
 

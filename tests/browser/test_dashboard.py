@@ -7,9 +7,11 @@ from results.snapshots import snapshots_refresh
 from tests.assessment_factories import open_round
 from tests.browser.test_rounds import _shot, _sign_in
 from tests.factories import MunicipalityFactory
+from tests.results.surfaces_support import body_a, build_round
 from tests.results.test_benchmarks import make_round
 from tests.results.test_dashboard import url
 from tests.results.test_snapshots import answer, make_tiny_round
+from tests.results.test_surfaces_agree import FOUNDATION_ITEMS
 from tests.results.test_trend import make_two_editions, scored
 
 
@@ -124,3 +126,40 @@ def test_respondent_opens_their_department_from_my_questionnaires(
     _shot(page, "department-results")
     outside = [u for u in requested if not u.startswith((live_server.url, "data:"))]
     assert not outside, outside
+
+
+def test_the_foundation_is_a_panel_beside_the_ladder_with_its_table(
+    page, personas, live_server, assert_accessible
+):
+    """An edition with a 推進体制 foundation: the ladder and its charts leave it out, and its
+    own panel says its score, its strengths and gaps and every indicator's score."""
+    round_ = build_round(body_a(personas), FOUNDATION_ITEMS)
+    _sign_in(page, personas.coordinator_a)
+
+    page.goto(url(round_))
+
+    ladder = page.locator("section[aria-labelledby=ladder-heading]")
+    expect(ladder.locator("caption")).to_have_text(["標準化", "セキュリティ"])
+    expect(ladder.locator("#stage-chart svg").first).to_be_visible()
+    expect(ladder.locator("#stage-chart")).not_to_contain_text("推進体制")
+    expect(page.locator("#radar-chart")).not_to_contain_text("推進体制")
+    expect(page.locator("#areas-table").get_by_role("rowheader")).to_have_text(
+        ["標準化", "セキュリティ"]
+    )
+    expect(page.locator("#overall-score")).to_have_text("58.3")
+    expect(page.locator("#foundation-overall")).to_contain_text("33.3")
+
+    panel = page.get_by_role("region", name="推進体制（基盤）", exact=True)
+    expect(panel).to_be_visible()
+    expect(panel.locator("#foundation-score")).to_have_text("33.3")
+    expect(panel.locator("#foundation-strengths li")).to_have_count(1)
+    expect(panel.locator("#foundation-strengths")).to_contain_text("G-01")
+    expect(panel.locator("#foundation-gaps li")).to_have_count(1)
+    expect(panel.locator("#foundation-gaps")).to_contain_text("G-02")
+    table = panel.get_by_role("table", name="推進体制（基盤）の指標ごとの得点（0〜100点）")
+    expect(table.get_by_role("rowheader")).to_have_text(["G-01", "G-02", "G-03"])
+    expect(table.locator("tbody td:last-child")).to_have_text(["75.0", "25.0", "未回答"])
+    # Beside the ladder: the panel comes after the ladder's section, not inside it.
+    assert ladder.locator("#foundation").count() == 0
+    assert_accessible()
+    _shot(page, "dashboard-foundation")

@@ -1,7 +1,8 @@
 """Rounds built from a table of indicators, and what each surface states about them.
 
-`build_round` opens a round on a new tiny edition (areas std and sec, the
-factory's three stages with thresholds 60, 60, 70, maturity indicators 0..4)
+`build_round` opens a round on a new tiny edition (areas std and sec, and
+the foundation gov when an item is in it: scored beside the ladder, results.scoring
+rule 6; the factory's three stages with thresholds 60, 60, 70, maturity indicators 0..4)
 for any kind of body, with each indicator's catalogue applicability
 (municipality kinds) and answering department kind, answers it and stores
 the snapshots.
@@ -10,7 +11,8 @@ Each reader returns what one surface says, as a `Said`: per area the score
 as the pages print it (one decimal), the stage attained by name, each
 stage's score and whether it is attained, and the gaps; `None` wherever the
 surface says nothing of that (the data export has no gaps, the dashboard page
-lists the indicator gaps of its gap areas only). `Said.only_as_stated_by`
+lists the indicator gaps of its gap areas only). The areas are those of the
+ladder; the foundation's score is `Said.foundation`. `Said.only_as_stated_by`
 cuts the reference down to what another surface states, so that one
 `assert said == reference.only_as_stated_by(said)` compares them.
 """
@@ -56,7 +58,12 @@ from tests.frameworks.factories import (
 from tests.reports import pdf_tools
 from tests.results.test_snapshots import answer
 
-AREAS = {"std": ("標準化", "Standardisation"), "sec": ("セキュリティ", "Security")}
+AREAS = {
+    "gov": ("推進体制", "Governance"),
+    "std": ("標準化", "Standardisation"),
+    "sec": ("セキュリティ", "Security"),
+}
+FOUNDATION = "gov"  # the foundation area, beside the ladder
 NOT_APPLICABLE = {"not_applicable": True, "not_applicable_reason": "対象外"}
 DX, TAX = DepartmentKind.DX_PROMOTION, DepartmentKind.TAXATION
 CODE = re.compile(r"[A-Z]-\d\d")  # the indicator codes of these rounds: S-01, M-07…
@@ -151,7 +158,14 @@ def build_round(body: Body, items: list[Item]) -> Round:
     stages = make_stages(edition)  # thresholds 60, 60, 70
     used = {item.area for item in items}
     areas = {
-        code: PolicyAreaFactory(edition=edition, code=code, order=n, name=name, name_en=name_en)
+        code: PolicyAreaFactory(
+            edition=edition,
+            code=code,
+            order=n,
+            name=name,
+            name_en=name_en,
+            is_foundation=code == FOUNDATION,
+        )
         for n, (code, (name, name_en)) in enumerate(AREAS.items(), start=1)
         if code in used
     }
@@ -183,12 +197,13 @@ def expected_gaps(
 ) -> tuple[str, ...]:
     """The gaps by results.highlights' rule, worked out from the items: answered, applicable
     answers below their own stage's threshold, lowest margin first (then by code), at most
-    HIGHLIGHTS; of one area or of one department's card, else of the whole round."""
+    HIGHLIGHTS; of one area (the foundation included) or of one department's card, else of
+    the whole round (of the ladder: without an area, the foundation is left out)."""
     below = sorted(
         (item.points - thresholds[item.stage], item.code)
         for item in items
         if item.applies_to(kind)
-        and (area is None or item.area == area)
+        and (item.area == area if area is not None else item.area != FOUNDATION)
         and (department is None or item.department == department)
         and item.points is not None
         and item.points < thresholds[item.stage]
@@ -214,6 +229,7 @@ class Said:
     areas: dict[str, AreaSaid]  # in the order the surface lists them
     gap_areas: tuple[str, ...] | None = None  # the areas listed as gaps, in order
     gaps: tuple[str, ...] | None = None  # the whole card's indicator gaps (a department's)
+    foundation: str | None = None  # the foundation's score as printed; None: not stated
 
     def only_as_stated_by(self, other: "Said") -> "Said":
         """This statement with only what `other` states (its None fields left out)."""
@@ -234,6 +250,7 @@ class Said:
             areas={code: area(code, mine) for code, mine in self.areas.items()},
             gap_areas=None if other.gap_areas is None else self.gap_areas,
             gaps=None if other.gaps is None else self.gaps,
+            foundation=None if other.foundation is None else self.foundation,
         )
 
     def _overall_as(self, theirs: tuple[str, str | None]) -> tuple[str, str | None] | None:
@@ -265,12 +282,17 @@ def _board_areas(rows, *, gaps: bool = True) -> dict[str, AreaSaid]:
     }
 
 
+def _foundation(board: Dashboard | DepartmentResults) -> str | None:
+    return number(board.foundation.score) if board.foundation else None
+
+
 def said_by_dashboard(board: Dashboard) -> Said:
     """results.dashboard.dashboard_for: what the dashboard page and the PDF are made of."""
     return Said(
         overall=(number(board.overall), board.stage),
         areas=_board_areas(board.areas),
         gap_areas=tuple(row.code for row in board.gaps),
+        foundation=_foundation(board),
     )
 
 
@@ -280,6 +302,7 @@ def said_by_department_results(results: DepartmentResults) -> Said:
         overall=(number(results.overall), results.stage),
         areas=_board_areas(results.areas, gaps=False),
         gaps=tuple(i.code for i in results.gaps),
+        foundation=_foundation(results),
     )
 
 
@@ -314,7 +337,10 @@ def _said_by_score_rows(rows: list[tuple[str, str, str, float | None, str]]) -> 
         if kind == "area":
             steps = tuple(number(s) for k, a, _st, s, _n in rows if k == "area_stage" and a == area)
             areas[area] = AreaSaid(score=number(score), stage=stage, steps=steps)
-    return Said(overall=overall, areas=areas)
+    foundation = next(
+        (number(score) for kind, _a, _s, score, _n in rows if kind == "foundation"), None
+    )
+    return Said(overall=overall, areas=areas, foundation=foundation)
 
 
 def _csv_number(text: str) -> float | None:
@@ -333,7 +359,15 @@ def csv_score_rows(client, round_: Round) -> list[dict[str, str]]:
 
 def said_by_csv(rows: list[dict[str, str]], department: Department | None = None) -> Said:
     """The scores CSV's rows of the municipality (団体全体) or of one department."""
-    kinds = {"総合": "overall", "段階別": "stage", "分野": "area", "分野×段階": "area_stage"}
+    kinds = {
+        "総合": "overall",
+        "段階別": "stage",
+        "分野": "area",
+        "分野×段階": "area_stage",
+        "推進体制（基盤）": "foundation",
+        "基盤の分野": "foundation_area",
+        "基盤の分野×段階": "foundation_area_stage",
+    }
     name = department.name if department else "団体全体"
     return _said_by_score_rows(
         [
@@ -375,7 +409,9 @@ def said_by_json_export(
                 steps=tuple(number(cell["score"]) for cell in area["by_stage"]),
             )
             for area in sorted(card["areas"], key=lambda a: order.index(a["area"]))
+            if not area.get("is_foundation")
         },
+        foundation=number(card["foundation"]["score"]) if "foundation" in card else None,
     )
 
 
@@ -412,6 +448,7 @@ def said_by_show_scores(document: dict[str, Any], names: dict[str, str]) -> Said
             )
             for area in document["areas"]
         },
+        foundation=number(document["foundation"]["score"]) if "foundation" in document else None,
     )
 
 
@@ -525,7 +562,17 @@ def said_by_dashboard_page(client, round_: Round) -> Said:
             indicators = tuple(CODE.match(li.text).group() for li in item.find_all("li"))
             areas[code] = replace(areas[code], gaps=indicators)
     overall = page.find("dd", id="overall-score").text
-    return Said(overall=(overall, None), areas=areas, gap_areas=tuple(gap_areas))
+    return Said(
+        overall=(overall, None),
+        areas=areas,
+        gap_areas=tuple(gap_areas),
+        foundation=_page_foundation(page),
+    )
+
+
+def _page_foundation(page: Node) -> str | None:
+    found = page.find_all("dd", id="foundation-score")
+    return found[0].text if found else None
 
 
 def said_by_department_page(client, round_: Round, department: Department) -> Said:
@@ -537,6 +584,7 @@ def said_by_department_page(client, round_: Round, department: Department) -> Sa
         overall=(page.find("dd", id="overall-score").text, None),
         areas=_page_areas(page, _code_by_name(round_)),
         gaps=tuple(CODE.match(li.text).group() for li in gaps[0].find_all("li")) if gaps else (),
+        foundation=_page_foundation(page),
     )
 
 
@@ -582,10 +630,12 @@ def said_by_pdf(text: str, round_: Round) -> Said:
     overall = re.search(
         rf"総合得点到達段階回答率(?P<score>[\d.—]+)(?P<stage>{stage_pattern})", text
     )
+    foundation = re.search(r"推進体制（基盤）の得点は(?P<score>[\d.—]+)点", text)
     return Said(
         overall=(overall["score"], overall["stage"]) if overall else None,
         areas=said,  # in the report's order
         gap_areas=_pdf_gap_areas(text, by_name),
+        foundation=foundation["score"] if foundation else None,
     )
 
 

@@ -473,3 +473,16 @@ def test_the_portfolio_with_new_rounds_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(11):
         response = client.get(PORTFOLIO)
     assert response.content.decode().count(NOTICE) == assigned - 2
+
+
+def test_a_foundation_area_is_named_as_one_in_the_benchmark_and_the_portfolio(
+    client, personas, edition
+):
+    edition.areas.filter(code="area-1").update(is_foundation=True)
+    own = make_round(personas.municipality_a, edition, personas.admin, 40.0, areas=(30, 50))
+    labels = [row.label for row in peer_benchmark(own).rows]
+    assert labels == ["総合得点", "取組分野1（基盤）", "取組分野2"]
+    client.force_login(personas.consultant)
+    page = client.get(PORTFOLIO).content.decode()
+    assert '<th scope="col">取組分野1（基盤）</th>' in page
+    assert '<th scope="col">取組分野2</th>' in page

@@ -1,5 +1,7 @@
 """results.cards: the stored card read back, the one way pages, reports and exports read scores."""
 
+import dataclasses
+
 from hypothesis import given, settings
 
 from results.cards import StoredCard, stored_area_scores
@@ -59,3 +61,64 @@ def test_the_cheap_area_reader_agrees_with_the_card(generated):
     items, stages = generated
     data = card_to_json(score_card(items, stages))
     assert stored_area_scores(data) == StoredCard.from_json(data).area_scores()
+
+
+def _with_foundation():
+    return [
+        maturity("A", "a", "dig", 4),  # 100
+        maturity("B", "a", "dx", 0),  # 0
+        dataclasses.replace(maturity("G1", "gov", "dig", 3), foundation=True),  # 75
+        dataclasses.replace(maturity("G2", "gov", "dx", 1, weight=3.0), foundation=True),  # 25
+        dataclasses.replace(
+            IndicatorInput("G3", "gov", "dig", "maturity", max_level=4), foundation=True
+        ),  # not answered: 0
+    ]
+
+
+def test_a_foundation_is_stored_and_read_beside_the_ladder():
+    items = _with_foundation()
+    data = card_to_json(score_card(items, STAGES))
+    card = StoredCard.from_json(data)
+    assert card.overall_score == 50.0  # A and B only
+    assert card.stage_scores() == {"dig": 100.0, "dx": 0.0}
+    assert card.stage_attained == "dig"
+    assert card.foundation_score == (75 + 3 * 25 + 0) / 5
+    assert card.foundation is not None
+    assert sorted(c.code for c in card.foundation.contributions) == ["G1", "G2", "G3"]
+    assert [a.area for a in card.ladder_areas] == ["a"]
+    assert [a.area for a in card.foundation_areas] == ["gov"]
+    assert card.area("gov").is_foundation and card.area("gov").stage_attained is None
+    assert card.area_scores()["gov"] == card.foundation_score
+    assert (card.answered, card.total) == (4, 5)  # every question counts
+    # The whole card's indicator scores include the foundation's answered ones.
+    assert card.indicator_scores() == {"A": 100.0, "B": 0.0, "G1": 75.0, "G2": 25.0}
+    assert sorted(c.code for c in card.contributions()) == ["A", "B", "G1", "G2", "G3"]
+    thresholds = {"dig": 60.0, "dx": 60.0}
+    strengths, gaps = card.indicator_highlights(thresholds)  # the ladder only
+    assert ([c.code for c in strengths], [c.code for c in gaps]) == (["A"], ["B"])
+    strengths, gaps = card.foundation_highlights(thresholds)
+    assert ([c.code for c in strengths], [c.code for c in gaps]) == (["G1"], ["G2"])
+    assert data["foundation"]["score"] == card.foundation_score
+    assert [a.get("is_foundation", False) for a in data["areas"]] == [False, True]
+
+
+def test_a_card_without_a_foundation_is_stored_as_before_and_reads_without_one():
+    items = [maturity("A", "a", "dig", 4), maturity("B", "b", "dig", 0)]
+    data = card_to_json(score_card(items, STAGES))
+    assert "foundation" not in data
+    assert all("is_foundation" not in area for area in data["areas"])
+    card = StoredCard.from_json(data)
+    assert card.foundation is None and card.foundation_score is None
+    assert card.foundation_areas == [] and len(card.ladder_areas) == 2
+    assert card.foundation_highlights({"dig": 60.0}) == ([], [])
+
+
+def test_an_old_card_of_an_edition_with_a_foundation_reads_as_it_was_stored():
+    """Stored before foundations were scored: no keys, so every area is on the ladder."""
+    items = [dataclasses.replace(i, foundation=False) for i in _with_foundation()]
+    data = card_to_json(score_card(items, STAGES))
+    card = StoredCard.from_json(data)
+    assert card.foundation is None
+    assert card.area("gov").stage_attained == "not_started"
+    assert not card.area("gov").is_foundation
+    assert card.overall_score == score_card(items, STAGES).overall.score

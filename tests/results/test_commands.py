@@ -10,7 +10,9 @@ from assessments.models import Answer
 from results.models import ScoreSnapshot, SnapshotTrigger
 from results.snapshots import snapshots_refresh
 from tests.assessment_factories import open_round
+from tests.results.surfaces_support import body_a, build_round
 from tests.results.test_snapshots import answer, make_tiny_round
+from tests.results.test_surfaces_agree import FOUNDATION_ITEMS
 
 
 def _run(name, *args) -> str:
@@ -243,3 +245,15 @@ def test_show_scores_refuses_unknown_and_mismatched(scored, personas):
         _show(scored, code_c)
     with pytest.raises(CommandError, match=f"recompute_scores --round {scored.pk}"):
         _show(scored, code_a)  # nothing stored yet
+
+
+def test_show_scores_table_puts_the_foundation_beside_the_ladder(personas):
+    round_ = build_round(body_a(personas), FOUNDATION_ITEMS)
+    out = _show(round_, personas.municipality_a.code)
+    assert "総合得点 58.3" in out  # the ladder's answers only
+    assert "推進体制（基盤） 33.3" in out
+    lines = out.splitlines()
+    gov = [line for line in lines if line.startswith("推進体制")][-1]  # the first is the headline
+    assert gov.split() == ["推進体制（基盤）", "33.3", "—", "66.7%", "75.0", "25.0", "0.0"]
+    # after the whole ladder: it is no row of 全分野
+    assert lines.index(gov) > lines.index(next(line for line in lines if line.startswith("全分野")))

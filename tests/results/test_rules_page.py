@@ -22,10 +22,10 @@ def test_the_url_is_results_rules():
     assert reverse("results:rules") == URL
 
 
-def test_the_five_rules_are_there_in_plain_words(client):
+def test_the_six_rules_are_there_in_plain_words(client):
     page = _page(client)
     assert page.one("h1").text == "採点のしかた"
-    rules = [page.one("li", id=f"rule-{n}").text for n in range(1, 6)]
+    rules = [page.one("li", id=f"rule-{n}").text for n in range(1, 7)]
     assert "0〜100点に換算" in rules[0]
     for rule in [
         "レベル ÷ 最高レベル × 100",
@@ -39,6 +39,18 @@ def test_the_five_rules_are_there_in_plain_words(client):
     assert "Σ（重み × 得点）÷ Σ（重み）" in rules[2] and "得点なし" in rules[2]
     assert "それより前の段階にもすべて到達" in rules[3] and "未着手" in rules[3]
     assert "回答率" in rules[4]
+    assert (
+        "総合得点、団体全体の到達段階には含めず" in rules[5] and "到達段階はありません" in rules[5]
+    )
+
+
+def test_the_foundation_areas_of_published_editions_are_named(client):
+    with_one = make_edition(title="基盤のある版", version="2026")
+    with_one.areas.filter(order=1).update(is_foundation=True, name="推進体制")
+    make_edition(title="基盤のない版", version="2.3")
+    foundations = _page(client).one("section", id="foundations").text
+    assert "基盤のある版（版 2026）：推進体制" in foundations
+    assert "基盤のない版" not in foundations
 
 
 def test_stage_gating_is_shown_with_an_example(client):
@@ -88,8 +100,9 @@ def test_only_get(client):
     assert client.post(URL).status_code == 405
 
 
-# The published editions and their stages: two queries, however many editions.
-RULES_PAGE_QUERIES = 2
+# The published editions, their stages and their foundation areas: three queries, however
+# many editions.
+RULES_PAGE_QUERIES = 3
 
 
 @pytest.mark.parametrize("editions", [1, 3])

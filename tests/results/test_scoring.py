@@ -12,6 +12,7 @@ from results.scoring import (
     IndicatorInput,
     StageRule,
     answer_score,
+    points,
     score_card,
     stage_attained,
 )
@@ -226,3 +227,85 @@ def test_scoring_module_imports_nothing_from_django_or_the_apps():
         )
     }
     assert imported <= {"collections", "collections.abc", "dataclasses", "decimal"}
+
+
+# --- rule 6: a foundation area is scored beside the ladder ------------------------------------
+
+FOUNDATION = "gov"
+
+
+@st.composite
+def cards_with_a_foundation(draw):
+    """A card whose FOUNDATION area is a foundation, with at least one indicator there."""
+    items, stages = draw(cards())
+    count = draw(st.integers(1, 6))
+    extra = [draw(indicators(f"F{n:02d}")) for n in range(count)]
+    foundation = [dataclasses.replace(i, area=FOUNDATION, foundation=True) for i in extra]
+    return items + foundation, stages
+
+
+def _ladder(card):
+    return (
+        card.overall.score,
+        {code: g.score for code, g in card.by_stage.items()},
+        card.stage_attained,
+        {code: a.stage_attained for code, a in card.areas.items()},
+    )
+
+
+@settings(max_examples=200)
+@given(cards_with_a_foundation(), st.data())
+def test_changing_a_foundation_answer_never_changes_the_ladder(data, draw):
+    items, stages = data
+    before = score_card(items, stages)
+    positions = [n for n, i in enumerate(items) if i.foundation]
+    n = draw.draw(st.sampled_from(positions))
+    changed = list(items)
+    other = draw.draw(indicators(items[n].code))
+    changed[n] = dataclasses.replace(other, area=FOUNDATION, foundation=True)
+    after = score_card(changed, stages)
+    assert _ladder(after) == _ladder(before)
+    # Dropping every foundation indicator leaves the same ladder too.
+    without = score_card([i for i in items if not i.foundation], stages)
+    assert _ladder(without)[:3] == _ladder(before)[:3]
+
+
+@settings(max_examples=200)
+@given(cards_with_a_foundation())
+def test_the_foundation_score_is_the_weighted_mean_of_its_indicators(data):
+    items, stages = data
+    card = score_card(items, stages)
+    counted = [(i, points(i)) for i in items if i.foundation]
+    counted = [(i, p) for i, p in counted if p is not None]
+    assert card.foundation is not None
+    if not counted:
+        assert card.foundation.score is None
+        assert card.foundation.contributions == []
+    else:
+        weight = sum(i.weight for i, _ in counted)
+        assert card.foundation.score == pytest.approx(
+            sum(i.weight * p for i, p in counted) / weight
+        )
+        assert sorted(c.code for c in card.foundation.contributions) == sorted(
+            i.code for i, _ in counted
+        )
+        assert sum(c.share for c in card.foundation.contributions) == pytest.approx(1.0)
+    area = card.areas[FOUNDATION]
+    assert area.is_foundation
+    assert area.stage_attained is None
+    assert area.score == card.foundation.score
+    assert not any(a.is_foundation for code, a in card.areas.items() if code != FOUNDATION)
+    # Every question still counts towards completeness.
+    assert card.total == len(items)
+    assert card.answered == sum(1 for i in items if i.answered)
+    ladder_codes = {c.code for c in card.overall.contributions}
+    assert ladder_codes.isdisjoint(i.code for i in items if i.foundation)
+
+
+@settings(max_examples=100)
+@given(cards())
+def test_a_card_without_a_foundation_has_none(data):
+    items, stages = data
+    card = score_card(items, stages)
+    assert card.foundation is None
+    assert all(not a.is_foundation and a.stage_attained is not None for a in card.areas.values())

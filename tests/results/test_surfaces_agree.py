@@ -10,8 +10,11 @@ are also worked out from the answers by results.highlights' rule
 a gap anywhere. Builders and readers: tests/results/surfaces_support.py.
 """
 
+from dataclasses import replace
+
 import pytest
 from django.db import transaction
+from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +25,7 @@ from results.stage_names import stage_label
 from tests.results.surfaces_support import (
     CODE,
     DX,
+    FOUNDATION,
     NO_GAP_AREA,
     NOT_APPLICABLE,
     TAX,
@@ -34,6 +38,7 @@ from tests.results.surfaces_support import (
     json_export,
     level,
     new_body,
+    parse,
     pdf_text,
     round_stages,
     said_by_csv,
@@ -76,10 +81,12 @@ def check_every_surface(client, round_, body: Body, items: list[Item], *, pdf: b
     board = dashboard_for(round_)
     reference = said_by_dashboard(board)
 
-    # The catalogue's applicability: what is not for this kind of body is nowhere.
+    # The catalogue's applicability: what is not for this kind of body is nowhere. The
+    # foundation is no row of the ladder, and counts towards the answer rate all the same.
     assert {row.code: row.total for row in board.areas} == {
         area: sum(1 for item in counted if item.area == area)
         for area in dict.fromkeys(item.area for item in counted)
+        if area != FOUNDATION
     }
     assert board.total == len(counted)
 
@@ -104,6 +111,8 @@ def check_every_surface(client, round_, body: Body, items: list[Item], *, pdf: b
     for surface, said in municipality_surfaces.items():
         assert said == reference.only_as_stated_by(said), surface
         assert list(said.areas) == list(reference.areas), surface  # in catalogue order
+        # Every surface states the foundation when there is one, and only then.
+        assert (said.foundation is None) == (reference.foundation is None), surface
 
     # The CSV's two decimals are the stored scores'.
     stored = {row.code: row.score for row in board.areas}
@@ -127,6 +136,7 @@ def check_every_surface(client, round_, body: Body, items: list[Item], *, pdf: b
             "JSON export": said_by_json_export(document, names, department),
         }.items():
             assert said == mine.only_as_stated_by(said), (department.name, surface)
+            assert (said.foundation is None) == (mine.foundation is None), surface
         matrix = said_by_dashboard_matrix(board, department)
         assert {code: a.score for code, a in matrix.areas.items()} == {
             code: a.score for code, a in mine.areas.items() if a.score != "—"
@@ -254,6 +264,96 @@ def test_a_stage_empty_for_the_body_is_passed_through_everywhere(db, client):
         (None, False),
     ]
     assert "対象なし（通過）" in pdf_text(round_)
+
+
+# --- an edition with a foundation area (推進体制), beside the ladder -------------------------
+
+FOUNDATION_ITEMS = [
+    Item("G-01", FOUNDATION, 0, level(3)),  # 75: at or above 60, a strength
+    Item("G-02", FOUNDATION, 1, level(1)),  # 25: a gap
+    Item("G-03", FOUNDATION, 2, department=TAX),  # not answered: 0, and no gap
+    Item("S-01", "std", 0, level(4)),  # 100
+    Item("S-02", "std", 1, level(2)),  # 50
+    Item("E-01", "sec", 0, level(1)),  # 25
+]
+
+
+def test_a_foundation_is_stated_beside_the_ladder_on_every_surface(personas, client):
+    body = body_a(personas)
+    round_ = build_round(body, FOUNDATION_ITEMS)
+    board = check_every_surface(client, round_, body, FOUNDATION_ITEMS, pdf=True)
+
+    assert [row.code for row in board.areas] == ["std", "sec"]
+    assert board.overall == pytest.approx((100 + 50 + 25) / 3)  # the ladder's answers only
+    assert (board.answered, board.total) == (5, 6)  # every question counts
+    foundation = board.foundation
+    assert foundation.score == pytest.approx((75 + 25 + 0) / 3)
+    assert [(i.code, i.score) for i in foundation.indicators] == [
+        ("G-01", 75.0),
+        ("G-02", 25.0),
+        ("G-03", None),
+    ]
+    assert [i.code for i in foundation.strengths] == ["G-01"]
+    stages, _names = round_stages(round_)
+    thresholds = [float(stage.threshold) for stage in stages]
+    assert tuple(i.code for i in foundation.gaps) == expected_gaps(
+        FOUNDATION_ITEMS, body.municipality.kind, thresholds, area=FOUNDATION
+    )
+    assert [i.code for i in foundation.gaps] == ["G-02"]
+
+    # Nothing of the ladder counts it: the same round without the foundation says the same
+    # everywhere, but for the foundation itself.
+    ladder_only = [item for item in FOUNDATION_ITEMS if item.area != FOUNDATION]
+    other_body = new_body(CITY)
+    other = build_round(other_body, ladder_only)
+    client.force_login(other_body.coordinator)
+    _stages, names = round_stages(other)
+    with_foundation = {
+        "dashboard": said_by_dashboard(board),
+        "show_scores": said_by_show_scores(show_scores(round_), names),
+        "PDF": said_by_pdf(pdf_text(round_), round_),
+    }
+    without = {
+        "dashboard": said_by_dashboard(dashboard_for(other)),
+        "show_scores": said_by_show_scores(show_scores(other), names),
+        "PDF": said_by_pdf(pdf_text(other), other),
+    }
+    for surface, said in with_foundation.items():
+        assert said.foundation == "33.3", surface
+        assert replace(said, foundation=None) == without[surface], surface
+    document = show_scores(round_)
+    assert document["stages"] == show_scores(other)["stages"]
+    assert [a["code"] for a in document["foundation"]["areas"]] == [FOUNDATION]
+    assert document["foundation"]["areas"][0]["stage_attained"] is None
+
+    # The exports label the foundation's rows as such, with no stage attained.
+    client.force_login(body.coordinator)
+    rows = [r for r in csv_score_rows(client, round_) if r["対象"] == "団体全体"]
+    labelled = [
+        (r["集計"], r["分野コード"], r["到達段階"])
+        for r in rows
+        if r["分野コード"] in {"", FOUNDATION}
+    ]
+    assert ("推進体制（基盤）", "", "") in labelled
+    assert ("基盤の分野", FOUNDATION, "") in labelled
+    assert [r["集計"] for r in rows if r["分野コード"] == FOUNDATION] == ["基盤の分野"] + [
+        "基盤の分野×段階"
+    ] * 3
+    assert [a for a in json_export(client, round_)["areas"] if a.get("is_foundation")] == [
+        {"code": FOUNDATION, "name": "推進体制", "is_foundation": True}
+    ]
+
+    # The pages: the ladder's tables have no foundation; its own table does.
+    page = parse(
+        client.get(
+            reverse("results:dashboard", args=[round_.municipality.code, round_.pk])
+        ).content.decode()
+    )
+    ladder = page.find("section", **{"aria-labelledby": "ladder-heading"})
+    assert [t.find("caption").text for t in ladder.find_all("table")] == ["標準化", "セキュリティ"]
+    table = page.find("table", id="foundation-table")
+    assert [row[0] for row in table.cells()] == ["G-01", "G-02", "G-03"]
+    assert [row[-1] for row in table.cells()] == ["75.0", "25.0", "未回答"]
 
 
 # --- generated rounds, every surface but the PDF -------------------------------------------

@@ -21,6 +21,13 @@ scripts; its keys are English and stable:
          "stages": [{"code": "digitization", "score": 50.0, "attained": false}, …]}, …]
     }
 
+An edition with a foundation area (推進体制, results.scoring rule 6) adds, only
+then, the foundation beside the ladder: "overall", "stages" and "areas" leave
+it out, and
+
+      "foundation": {"score": 70.0,
+                     "areas": [AREA as above, with "stage_attained": null], …]}
+
 Scores are 0–100 rounded to one decimal, halves up as every page rounds them
 (dxportal.number_format; null: nothing to score, e.g. every answer 該当しない);
 whether a stage is attained is decided on the unrounded scores (results.scoring,
@@ -40,7 +47,7 @@ from dxportal.number_format import percent_text, rounded, score_text
 from frameworks.models import PolicyArea, Stage
 from municipalities.models import Municipality
 from results.models import ScoreSnapshot, SnapshotTrigger
-from results.scoring import NOT_STARTED
+from results.scoring import NOT_STARTED, AreaResult
 from results.snapshots import round_identity
 from results.stage_names import stage_label, stage_names
 
@@ -65,7 +72,7 @@ def scores_document(
     round_ = snapshot.round
     card = snapshot.read.card
     codes = [stage.code for stage in stages]
-    return {
+    document = {
         **round_identity(round_),
         "computed_at": timezone.localtime(snapshot.computed_at).isoformat(timespec="seconds"),
         "trigger": snapshot.trigger,
@@ -90,28 +97,41 @@ def scores_document(
             for stage in stages
         ],
         "areas": [
-            {
-                "code": area.code,
-                "name": area.name,
-                "name_en": area.name_en,
-                "score": rounded(result.score),
-                "stage_attained": result.stage_attained,
-                "completeness": rounded(result.completeness),
-                "answered": result.answered,
-                "total": result.total,
-                "stages": [
-                    {
-                        "code": code,
-                        "score": rounded(result.by_stage[code].score)
-                        if code in result.by_stage
-                        else None,
-                        "attained": _attained(codes, result.stage_attained, code, result.by_stage),
-                    }
-                    for code in codes
-                ],
-            }
+            _area_document(area, result, codes)
             for area in areas
-            if (result := card.areas.get(area.code)) is not None
+            if (result := card.areas.get(area.code)) is not None and not result.is_foundation
+        ],
+    }
+    if card.foundation is not None:
+        document["foundation"] = {
+            "score": rounded(card.foundation.score),
+            "areas": [
+                _area_document(area, result, codes)
+                for area in areas
+                if (result := card.areas.get(area.code)) is not None and result.is_foundation
+            ],
+        }
+    return document
+
+
+def _area_document(area: PolicyArea, result: AreaResult, codes: list[str]) -> dict[str, Any]:
+    return {
+        "code": area.code,
+        "name": area.name,
+        "name_en": area.name_en,
+        "score": rounded(result.score),
+        "stage_attained": result.stage_attained,  # None for a foundation: not on the ladder
+        "completeness": rounded(result.completeness),
+        "answered": result.answered,
+        "total": result.total,
+        "stages": [
+            {
+                "code": code,
+                "score": rounded(result.by_stage[code].score) if code in result.by_stage else None,
+                "attained": result.stage_attained is not None
+                and _attained(codes, result.stage_attained, code, result.by_stage),
+            }
+            for code in codes
         ],
     }
 
@@ -162,6 +182,24 @@ def scores_table(document: dict[str, Any], stages: list[Stage], areas: list[Poli
     rows.append(
         ["到達の目安", "", "", "", *(str(stage["threshold"]) for stage in document["stages"])]
     )
+    foundation = document.get("foundation")
+    if foundation is not None:
+        # Beside the ladder (results.scoring rule 6): after it, with no stage attained.
+        lines.insert(
+            3,
+            f"推進体制（基盤） {score_text(foundation['score'])}"
+            " ・ 段階の外の土台として別に計算し、総合得点と到達段階には含めません",
+        )
+        for area in foundation["areas"]:
+            rows.append(
+                [
+                    f"{area_names[area['code']]}（基盤）",
+                    score_text(area["score"]),
+                    "—",
+                    percent_text(area["completeness"]),
+                    *(score_text(cell["score"]) for cell in area["stages"]),
+                ]
+            )
     widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         cells = [_cell(text, widths[i], right=i in {1, 3} or i >= 4) for i, text in enumerate(row)]

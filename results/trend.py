@@ -2,9 +2,12 @@
 
 A trend runs over the municipality's rounds up to the one shown (one round
 per fiscal year) that have a municipality snapshot, oldest first. The
-overall score of each round is the one stored for it: it covers everything
-that round asked, whatever its edition. Area scores are shown in the areas
-of the round being looked at (the current edition):
+overall score of each round is the one stored for it, except that a round on
+an earlier edition leaves out the answers that map only into a foundation area
+of the current edition (results.scoring rule 6): 2.3 scored its governance
+items inside the ladder, and the FY2026 edition scores them beside it, so the
+2.3 overall re-read this way compares like with like. Area scores are shown
+in the areas of the round being looked at (the current edition):
 
 - a round on the same edition shows its stored area scores;
 - a round on an earlier edition is re-read through the catalogue's lineage
@@ -109,6 +112,22 @@ def area_maps(graph: LineageGraph, current_edition: int) -> dict[int, AreaMap]:
     return maps
 
 
+def ladder_overall(
+    card: StoredCard, area_map: AreaMap, foundation_areas: frozenset[str]
+) -> float | None:
+    """An earlier card's overall score without the answers that map only into the current
+    edition's foundation areas; with no foundation, the stored overall score."""
+    if not foundation_areas:
+        return card.overall_score
+    kept = [
+        c
+        for c in card.contributions()
+        if not (area_map.get(c.code) and area_map[c.code] <= foundation_areas)
+    ]
+    weight = sum(c.weight for c in kept)
+    return sum(c.weight * c.score for c in kept) / weight if weight > 0 else None
+
+
 def mapped_area_scores(card: StoredCard, area_map: AreaMap) -> dict[str, float]:
     """The weighted mean of the card's answers per current area they map into."""
     sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
@@ -145,19 +164,22 @@ def trend_for(
         if any(s.round.edition_id != round_.edition_id for s in earlier)
         else {}
     )
+    foundation_areas = frozenset(area.area for area in current_card.foundation_areas)
     points = []
     for snapshot in earlier:
         edition = snapshot.round.edition_id
+        overall = snapshot.overall_score
         if edition == round_.edition_id:
             by_area: dict[str, float | None] = snapshot.read.area_scores()
         elif edition in maps:
             by_area = dict(mapped_area_scores(snapshot.read, maps[edition]))
+            overall = ladder_overall(snapshot.read, maps[edition], foundation_areas)
         else:
             by_area = snapshot.read.area_scores()
         points.append(
             TrendPoint(
                 round=snapshot.round,
-                overall=snapshot.overall_score,
+                overall=overall,
                 areas=[by_area.get(code) for code in area_codes],
             )
         )

@@ -7,7 +7,7 @@ from frameworks.lineage import LineageGraph, Node
 from frameworks.models import IndicatorLineage, LineageRelation
 from results.models import SnapshotTrigger
 from results.snapshots import snapshots_refresh
-from results.trend import Trend, TrendPoint, area_maps, mapped_area_scores
+from results.trend import Trend, TrendPoint, area_maps, ladder_overall, mapped_area_scores
 from tests.assessment_factories import open_round
 from tests.frameworks.factories import FrameworkFactory
 from tests.results.chart_support import chart_in, radar_series, texts
@@ -48,6 +48,23 @@ def test_earlier_figures_are_weighted_means_of_the_mapped_answers():
     ]
     scores = mapped_area_scores(stored(items), {"MNC-1": {"mnc"}, "ONL-1": {"mnc", "front"}})
     assert scores == {"mnc": pytest.approx((100 + 3 * 50) / 4), "front": 50.0}
+
+
+def test_an_earlier_overall_leaves_out_what_the_current_edition_scores_as_its_foundation():
+    # 2.3 scored its governance items (GOV-1) inside the ladder; FY2026 scores them
+    # beside it, so the 2.3 overall is re-read without them to compare like with like.
+    card = stored(
+        [
+            maturity("MNC-1", "mnc", "dig", 4),  # 100
+            maturity("GOV-1", "governance", "dig", 0, weight=2.0),  # 0, now a foundation
+            maturity("GONE", "mnc", "dig", 2),  # 50, in no current area: kept as stored
+        ]
+    )
+    area_map = {"MNC-1": frozenset({"mnc"}), "GOV-1": frozenset({"governance"})}
+    assert card.overall_score == pytest.approx((100 + 0 + 50) / 4)
+    assert ladder_overall(card, area_map, frozenset({"governance"})) == pytest.approx(75.0)
+    # Without a foundation in the current edition, the stored overall score stands.
+    assert ladder_overall(card, area_map, frozenset()) == card.overall_score
 
 
 @pytest.mark.parametrize(

@@ -57,6 +57,7 @@ def test_answers_csv_has_the_municipality_answer_then_each_department(client, pe
     dx = m1[1]
     assert dx["主担当"] == "はい"
     assert dx["目標レベル"] == "3"
+    assert dx["目標年度"] == "2029"
     assert dx["根拠資料のURL"] == "https://example.jp/plan.pdf"
     assert dx["分野コード"] == "std"
     assert dx["段階コード"] == "digitization"

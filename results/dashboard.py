@@ -110,6 +110,7 @@ class Dashboard:
     peer_label: str = ""  # the peer group, e.g. 同じ区分（市）
     peer_overall: float | None = None  # None: hidden below K_ANONYMITY
     target_overall: float | None = None  # None: no target level set
+    target_label: str = ""  # the target series' name (results.cards.target_label)
     trend: Trend | None = None
     provisional: bool = False  # the round is still open (Round.is_provisional)
 
@@ -139,6 +140,7 @@ class DepartmentResults:
     areas: list[AreaRow]
     gaps: list[ScoredIndicator]  # the department's answers below their stage's threshold
     provisional: bool = False  # the round is still open (Round.is_provisional)
+    target_label: str = ""  # the target series' name (results.cards.target_label)
 
     @property
     def unanswered(self) -> int:
@@ -352,6 +354,7 @@ def dashboard_for(round_: Round) -> Dashboard | None:
         peer_label=peers.label,
         peer_overall=peers.overall.median,
         target_overall=card.targets.overall,
+        target_label=card.target_label,
         trend=trend,
     )
 
@@ -380,4 +383,5 @@ def department_results_for(round_: Round, department: Department) -> DepartmentR
         areas=_area_rows(card, areas, stages, questions, highlighted),
         gaps=_noted(gaps, questions),
         provisional=round_.is_provisional,
+        target_label=card.target_label,
     )

@@ -1,8 +1,10 @@
 """results.cards: the stored card read back, the one way pages, reports and exports read scores."""
 
+import pytest
+from django.utils import translation
 from hypothesis import given, settings
 
-from results.cards import StoredCard, stored_area_scores
+from results.cards import StoredCard, stored_area_scores, target_label
 from results.scoring import IndicatorInput, StageRule, score_card
 from results.snapshots import Targets, card_to_json
 from tests.results.test_scoring import cards
@@ -59,3 +61,26 @@ def test_the_cheap_area_reader_agrees_with_the_card(generated):
     items, stages = generated
     data = card_to_json(score_card(items, stages))
     assert stored_area_scores(data) == StoredCard.from_json(data).area_scores()
+
+
+@pytest.mark.parametrize(
+    ("years", "label"),
+    [
+        ((2029,), "目標（2029年度）"),
+        ((2029, 2029), "目標（2029年度）"),
+        ((2028, 2029, 2030), "目標（2028〜2030年度）"),
+        ((2030, 2028), "目標（2028〜2030年度）"),
+        ((), "目標"),  # targets set before years were asked
+    ],
+)
+def test_the_target_series_is_named_with_its_years(years, label):
+    with translation.override("ja"):
+        assert target_label(years) == label
+
+
+def test_the_card_names_its_target_series():
+    items = [maturity("A", "a", "dig", 2)]
+    card = stored(items, Targets(overall=75.0, areas={"a": 75.0}, fiscal_years=(2028, 2031)))
+    with translation.override("ja"):
+        assert card.target_label == "目標（2028〜2031年度）"
+        assert stored(items).target_label == "目標"  # a card kept without targets

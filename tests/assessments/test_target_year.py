@@ -190,3 +190,23 @@ def test_changing_only_the_year_is_a_versioned_change_and_a_stale_one_a_conflict
     # A retry of what is stored is no conflict.
     again = _post(respondent, all_types, posted | {"target_fiscal_year": "2030"}, 1)
     assert again.status_code == 200
+
+
+def test_the_review_page_shows_the_target_with_its_year(client, all_types, personas):
+    client.force_login(personas.respondent_a)
+    _post(client, all_types, {"level": "1", "target_level": "3", "target_fiscal_year": "2031"})
+    questionnaire = all_types.questionnaire
+    client.force_login(personas.coordinator_a)
+
+    response = client.get(
+        reverse(
+            "rounds:review",
+            kwargs={
+                "code": questionnaire.round.municipality.code,
+                "round_id": questionnaire.round_id,
+                "questionnaire_id": questionnaire.pk,
+            },
+        )
+    )
+
+    assert "目標レベル：3、2031年度（令和13年度）" in response.text

@@ -127,6 +127,8 @@ def test_json_is_structured_and_documented(client, personas, round_a):
     ]
     # JSON is data, not a spreadsheet: the comment is exactly what was typed.
     assert m1["departments"][0]["answer"]["comment"] == HYPERLINK
+    target = m1["departments"][0]["answer"]
+    assert (target["target_level"], target["target_fiscal_year"]) == (3, 2029)
     assert data["scores"][0]["department"] is None
     assert (
         data["scores"][0]["card"] == ScoreSnapshot.objects.get(round=round_a, department=None).card

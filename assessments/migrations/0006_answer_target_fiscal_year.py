@@ -5,21 +5,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0005_round_reference_date'),
-        ('frameworks', '0004_area_foundation'),
+        ("assessments", "0005_round_reference_date"),
+        ("frameworks", "0004_area_foundation"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='answer',
-            name='target_fiscal_year',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='目標年度'),
+            model_name="answer",
+            name="target_fiscal_year",
+            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="目標年度"),
         ),
         migrations.AddConstraint(
-            model_name='answer',
-            constraint=models.CheckConstraint(condition=models.Q(('target_fiscal_year__isnull', True), ('target_level__isnull', False), _connector='OR'), name='answer_target_year_needs_target'),
+            model_name="answer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("target_fiscal_year__isnull", True),
+                    ("target_level__isnull", False),
+                    _connector="OR",
+                ),
+                name="answer_target_year_needs_target",
+            ),
         ),
     ]

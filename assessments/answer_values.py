@@ -8,6 +8,7 @@ typed, trimmed, and refused beyond dxportal.text_limits.COMMENT_MAX: the
 answering page and the Excel import share that limit through this parser.
 """
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -15,10 +16,16 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from assessments.evidence_links import check_evidence_location
+from dxportal.japanese_calendar import fiscal_year_text
 from dxportal.text_limits import COMMENT_MAX, text_length, too_long_message
 
 YES_WORDS = {"yes", "y", "true", "on", "1", "はい", "有", "あり", "○", "o"}
 NO_WORDS = {"no", "n", "false", "off", "0", "いいえ", "無", "なし", "×", "x"}
+
+# A target level names the fiscal year it is for (目標年度). IPA's instrument asks for a
+# target three years ahead; municipal plans (DX推進計画, 総合計画) run at most ten years.
+TARGET_YEARS_DEFAULT_AHEAD = 3
+TARGET_YEARS_MAX_AHEAD = 10
 
 
 @dataclass(frozen=True)
@@ -28,12 +35,15 @@ class IndicatorSpec:
     answer_type: str
     max_level: int = 0
     choice_codes: tuple[str, ...] = ()
+    # The round's fiscal year, which target years are counted from; None: no target year.
+    fiscal_year: int | None = None
 
 
 @dataclass(frozen=True)
 class AnswerValues:
     level: int | None = None
     target_level: int | None = None
+    target_fiscal_year: int | None = None
     yes: bool | None = None
     number: Decimal | None = None
     choice_code: str = ""
@@ -114,6 +124,31 @@ def _count(text: str) -> Decimal | None:
     return value
 
 
+def default_target_fiscal_year(fiscal_year: int) -> int:
+    """The year a new target is for unless the respondent names another: three years on."""
+    return fiscal_year + TARGET_YEARS_DEFAULT_AHEAD
+
+
+def target_fiscal_years(fiscal_year: int) -> range:
+    """The years a target of a round of `fiscal_year` may name: the following years, up to
+    TARGET_YEARS_MAX_AHEAD ahead."""
+    return range(fiscal_year + 1, fiscal_year + TARGET_YEARS_MAX_AHEAD + 1)
+
+
+def _target_year(text: str, fiscal_year: int) -> int | None:
+    """「2029」, 「2029年度」 or 「2029年度（令和11年度）」 (the dropdown's words) → 2029."""
+    if text == "":
+        return None
+    match = re.fullmatch(r"(\d{4})\s*(?:年度.*)?", text, flags=re.DOTALL)
+    years = target_fiscal_years(fiscal_year)
+    if match is None or int(match.group(1)) not in years:
+        raise ValueError(
+            _("目標年度は%(first)sから%(last)sまでの年度を選んでください。")
+            % {"first": fiscal_year_text(years[0]), "last": fiscal_year_text(years[-1])}
+        )
+    return int(match.group(1))
+
+
 def _free_text(raw: object) -> str:
     """What a person wrote, trimmed; refused beyond COMMENT_MAX characters."""
     text = str(raw or "").strip()
@@ -141,6 +176,8 @@ def parse_answer(spec: IndicatorSpec, raw: dict[str, object]) -> Parsed:
     if kind == "maturity":
         take("level", lambda t: _level(t, spec.max_level))
         take("target_level", lambda t: _level(t, spec.max_level))
+        if spec.fiscal_year is not None:
+            _take_target_year(take, values, errors, spec.fiscal_year)
     elif kind == "yes_no":
         take("yes", _yes_no)
     elif kind == "percentage":
@@ -170,3 +207,14 @@ def parse_answer(spec: IndicatorSpec, raw: dict[str, object]) -> Parsed:
     # Stored as typed: NFKC would change full-width letters in a folder name.
     take("evidence_url", check_evidence_location, normalised=False)
     return Parsed(AnswerValues(**values), errors)
+
+
+def _take_target_year(take, values: dict, errors: dict, fiscal_year: int) -> None:
+    """The target's year: the default when a target level is given without one; dropped,
+    whatever was typed, when there is no target level (a year alone targets nothing)."""
+    take("target_fiscal_year", lambda t: _target_year(t, fiscal_year))
+    if values.get("target_level") is None:
+        values["target_fiscal_year"] = None
+        errors.pop("target_fiscal_year", None)
+    elif values.get("target_fiscal_year") is None and "target_fiscal_year" not in errors:
+        values["target_fiscal_year"] = default_target_fiscal_year(fiscal_year)

@@ -13,8 +13,12 @@ municipality's newest earlier round, as a starting point:
   indicator accepts (assessments.answer_values.parse_answer with its rubric
   and choices, the rule the answering page and Excel use: a level beyond the
   new rubric or a choice no longer offered is not carried).
-The value, the target level, 該当しない with its reason, the comment and the
-evidence location are copied; evidence files stay with the earlier answer.
+The value, the target level and its year, 該当しない with its reason, the comment
+and the evidence location are copied; evidence files stay with the earlier answer.
+A target whose year is not after the new round's fiscal year is due or past: it
+is not carried as a future target (the level is, without the target), and the
+respondent sets a new one. A target kept without a year (set before years were
+asked) takes the default year of the new round, to confirm like the rest.
 
 A copy is marked (Answer.carried_from) and does not count as answered until
 the respondent confirms or changes it (answering.answer_save); the history
@@ -26,7 +30,7 @@ departments: everything is read in bulk and written with two bulk inserts.
 from django.db import transaction
 from django.db.models import QuerySet
 
-from assessments.answer_values import AnswerValues, parse_answer
+from assessments.answer_values import AnswerValues, parse_answer, target_fiscal_years
 from assessments.answering import answer_fill, value_changes
 from assessments.forms_answering import raw_from_answer, spec_for
 from assessments.models import Answer, AnswerChange, Assignment, Round
@@ -46,12 +50,17 @@ def earlier_rounds(municipality: Municipality, fiscal_year: int) -> QuerySet[Rou
     )
 
 
-def fitting_values(answer: Answer, indicator: Indicator) -> AnswerValues | None:
-    """The earlier `answer` as values of `indicator` (levels and choices prefetched), or None
-    when it no longer fits: another answer type, or values the indicator refuses."""
+def fitting_values(answer: Answer, indicator: Indicator, fiscal_year: int) -> AnswerValues | None:
+    """The earlier `answer` as values of `indicator` (levels and choices prefetched) in a
+    round of `fiscal_year`, or None when it no longer fits: another answer type, or values
+    the indicator refuses. A target due by `fiscal_year` is left out."""
     if answer.indicator.answer_type != indicator.answer_type:
         return None
-    parsed = parse_answer(spec_for(indicator), raw_from_answer(answer))
+    raw = raw_from_answer(answer)
+    year = answer.target_fiscal_year
+    if year is not None and year not in target_fiscal_years(fiscal_year):
+        raw["target_level"] = raw["target_fiscal_year"] = ""
+    parsed = parse_answer(spec_for(indicator, fiscal_year=fiscal_year), raw)
     return parsed.values if parsed.ok else None
 
 
@@ -81,7 +90,9 @@ def answers_carry_over(*, round_: Round, user) -> int:
         continued = graph.ancestors(indicator_id, source.edition_id)
         answer = earlier.get((department_id, continued[0])) if len(continued) == 1 else None
         indicator = indicators[indicator_id]
-        values = fitting_values(answer, indicator) if answer is not None else None
+        values = (
+            fitting_values(answer, indicator, round_.fiscal_year) if answer is not None else None
+        )
         if values is None:
             continue
         copy = Answer(

@@ -455,8 +455,10 @@ def survey_open(
     opens_on: datetime.date,
     closes_on: datetime.date,
     user,
+    reference_date: datetime.date | None = None,
 ) -> SurveyResult:
     """Open one round per municipality; a municipality that cannot have one is skipped, with why.
+    Every round takes the same 基準日 (None: rounds.default_reference_date of the year).
 
     Problems that would stop every round (the edition, the dates) refuse the
     whole survey. When no round could be opened, no survey is kept.
@@ -480,6 +482,7 @@ def survey_open(
                 fiscal_year=fiscal_year,
                 opens_on=opens_on,
                 closes_on=closes_on,
+                reference_date=reference_date,
                 user=user,
                 survey=survey,
             )

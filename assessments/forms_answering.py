@@ -14,11 +14,18 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessments.answer_values import AnswerValues, IndicatorSpec, parse_answer
+from assessments.answer_values import (
+    AnswerValues,
+    IndicatorSpec,
+    default_target_fiscal_year,
+    parse_answer,
+    target_fiscal_years,
+)
 from assessments.answering import answer_values_of
 from assessments.evidence_links import evidence_location_hint
 from assessments.models import Answer
 from assessments.reference_day import names_a_day
+from dxportal.japanese_calendar import fiscal_year_text
 from dxportal.localized import localized_html, localized_text
 from dxportal.number_format import PERCENT_SIGN
 from dxportal.text_limits import COMMENT_MAX, URL_MAX
@@ -31,6 +38,7 @@ EXTRA_FIELDS = ("not_applicable", "not_applicable_reason", "comment", "evidence_
 FIELD_LABELS = {
     "level": gettext_lazy("現在値"),
     "target_level": gettext_lazy("目標値"),
+    "target_fiscal_year": gettext_lazy("目標年度"),
     "yes": gettext_lazy("はい／いいえ"),
     "number": gettext_lazy("数値"),
     "choice_code": gettext_lazy("選択肢"),
@@ -53,13 +61,15 @@ def field_label(indicator, name: str) -> str:
     return str(FIELD_LABELS.get(name, name))
 
 
-def spec_for(indicator) -> IndicatorSpec:
-    """What parse_answer needs; reads the prefetched levels and choices."""
+def spec_for(indicator, *, fiscal_year: int) -> IndicatorSpec:
+    """What parse_answer needs for an answer of a round of `fiscal_year`; reads the
+    prefetched levels and choices."""
     levels = [level.level for level in indicator.levels.all()]
     return IndicatorSpec(
         answer_type=indicator.answer_type,
         max_level=max(levels, default=0),
         choice_codes=tuple(choice.code for choice in indicator.choices.all()),
+        fiscal_year=fiscal_year,
     )
 
 
@@ -79,6 +89,9 @@ def raw_from_answer(answer: Answer | None) -> dict[str, str]:
     return {
         "level": "" if answer.level is None else str(answer.level),
         "target_level": "" if answer.target_level is None else str(answer.target_level),
+        "target_fiscal_year": (
+            "" if answer.target_fiscal_year is None else str(answer.target_fiscal_year)
+        ),
         "yes": {True: "yes", False: "no", None: ""}[answer.yes],
         "number": format_number(answer.number),
         "choice_code": answer.choice.code if answer.choice_id else "",
@@ -106,8 +119,9 @@ class AnswerForm:
     text_max = COMMENT_MAX
     url_max = URL_MAX
 
-    def __init__(self, indicator, *, answer: Answer | None = None, data=None):
+    def __init__(self, indicator, *, fiscal_year: int, answer: Answer | None = None, data=None):
         self.indicator = indicator
+        self.fiscal_year = fiscal_year  # the round's: target years count from it
         self.answer = answer
         self.is_bound = data is not None
         self.errors: dict[str, str] = {}
@@ -140,7 +154,7 @@ class AnswerForm:
         return names_a_day(self.indicator.help_text)
 
     def is_valid(self) -> bool:
-        parsed = parse_answer(spec_for(self.indicator), self.raw)
+        parsed = parse_answer(spec_for(self.indicator, fiscal_year=self.fiscal_year), self.raw)
         self.errors = dict(parsed.errors)
         if self.base_version is None:
             self.errors["base_version"] = _(
@@ -217,6 +231,19 @@ class AnswerForm:
         )
 
     @property
+    def target_year_options(self) -> list[tuple[str, str, bool]]:
+        """(value, label, selected) of the target year select: the years a target may name,
+        the stored or posted one selected, else the default (saved only with a target
+        level: answer_values drops a year without one)."""
+        chosen = self.raw.get("target_fiscal_year") or str(
+            default_target_fiscal_year(self.fiscal_year)
+        )
+        return [
+            (str(year), fiscal_year_text(year), str(year) == chosen)
+            for year in target_fiscal_years(self.fiscal_year)
+        ]
+
+    @property
     def yes_options(self) -> list[Option]:
         return self._options(
             "yes", [("yes", _("はい"), ""), ("no", _("いいえ"), "")], empty_label=_("未回答")
@@ -255,6 +282,8 @@ def describe(indicator, name: str, value) -> str:
         return _("未確認") if value else _("確定")
     if value is None or value == "":
         return _("（なし）")
+    if name == "target_fiscal_year":
+        return fiscal_year_text(int(value))
     if name in ("level", "target_level"):
         labels = {
             str(level.level): localized_text(level, "label") for level in indicator.levels.all()
@@ -281,7 +310,7 @@ def describe(indicator, name: str, value) -> str:
 def shown_fields(indicator) -> list[str]:
     """The fields that belong to the indicator's answer type, then the common ones."""
     own = {
-        AnswerType.MATURITY: ["level", "target_level"],
+        AnswerType.MATURITY: ["level", "target_level", "target_fiscal_year"],
         AnswerType.YES_NO: ["yes"],
         AnswerType.PERCENTAGE: ["number"],
         AnswerType.COUNT: ["number"],

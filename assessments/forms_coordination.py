@@ -38,7 +38,7 @@ class EditionChoiceField(forms.ModelChoiceField):
 
 
 class _RoundFields(forms.Form):
-    """Fiscal year, edition and dates: what a round and a survey both need."""
+    """Fiscal year, edition, dates and 基準日: what a round and a survey both need."""
 
     fiscal_year = forms.TypedChoiceField(label=_("年度"), coerce=int)
     edition = EditionChoiceField(
@@ -49,6 +49,15 @@ class _RoundFields(forms.Form):
     )
     opens_on = forms.DateField(label=_("回答開始日"), widget=_date_input())
     closes_on = forms.DateField(label=_("回答締切日"), widget=_date_input())
+    reference_date = forms.DateField(
+        label=_("基準日"),
+        widget=_date_input(),
+        required=False,
+        help_text=_(
+            "回答者は、この日現在の状況で回答します。空欄なら年度の4月1日です。"
+            "年度の初日の1年前から年度末までの日を選べます。"
+        ),
+    )
 
     def __init__(self, *args, today: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,44 +74,15 @@ class _RoundFields(forms.Form):
             newest = editions.first()
             if newest is not None:
                 self.initial["edition"] = newest.pk
-
-    def clean(self):
-        cleaned = super().clean()
-        opens_on, closes_on = cleaned.get("opens_on"), cleaned.get("closes_on")
-        if opens_on and closes_on and closes_on < opens_on:
-            self.add_error("closes_on", _("締切日は開始日以降にしてください。"))
-        return cleaned
-
-
-class RoundOpenForm(_RoundFields):
-    reference_date = forms.DateField(
-        label=_("基準日"),
-        widget=_date_input(),
-        required=False,
-        help_text=_(
-            "回答者は、この日現在の状況で回答します。空欄なら年度の4月1日です。"
-            "年度の初日の1年前から年度末までの日を選べます。"
-        ),
-    )
-    carry_over = forms.BooleanField(
-        label=_("前年度の回答を引き継ぐ"),
-        required=False,
-        help_text=_(
-            "各部署の前年度の回答を、新しい調査票に写しておきます。"
-            "回答者が確認して確定するか変更するまでは、回答済みに数えません。"
-        ),
-    )
-
-    def __init__(self, *args, has_earlier_round: bool, **kwargs):
-        super().__init__(*args, **kwargs)
-        # On by default when there is something to carry: the municipality has a round.
-        self.initial.setdefault("carry_over", has_earlier_round)
         self.initial.setdefault(
             "reference_date", default_reference_date(self.initial["fiscal_year"])
         )
 
     def clean(self):
         cleaned = super().clean()
+        opens_on, closes_on = cleaned.get("opens_on"), cleaned.get("closes_on")
+        if opens_on and closes_on and closes_on < opens_on:
+            self.add_error("closes_on", _("締切日は開始日以降にしてください。"))
         year, day = cleaned.get("fiscal_year"), cleaned.get("reference_date")
         if year is not None and day is None and "reference_date" not in self.errors:
             cleaned["reference_date"] = default_reference_date(year)
@@ -119,6 +99,22 @@ class RoundOpenForm(_RoundFields):
                     % {"earliest": date_label(earliest), "latest": date_label(latest)},
                 )
         return cleaned
+
+
+class RoundOpenForm(_RoundFields):
+    carry_over = forms.BooleanField(
+        label=_("前年度の回答を引き継ぐ"),
+        required=False,
+        help_text=_(
+            "各部署の前年度の回答を、新しい調査票に写しておきます。"
+            "回答者が確認して確定するか変更するまでは、回答済みに数えません。"
+        ),
+    )
+
+    def __init__(self, *args, has_earlier_round: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        # On by default when there is something to carry: the municipality has a round.
+        self.initial.setdefault("carry_over", has_earlier_round)
 
 
 class AssignmentForm(forms.Form):
@@ -304,7 +300,7 @@ class SurveyForm(_RoundFields):
         ),
     )
 
-    field_order = ["name", "fiscal_year", "edition", "opens_on", "closes_on"]
+    field_order = ["name", "fiscal_year", "edition", "opens_on", "closes_on", "reference_date"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -244,6 +244,9 @@ class Answer(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
     level = models.PositiveSmallIntegerField(_("現在値"), null=True, blank=True)
     target_level = models.PositiveSmallIntegerField(_("目標値"), null=True, blank=True)
+    # The fiscal year the target is for (西暦; assessments.answer_values.target_fiscal_years).
+    # Null on a target set before years were asked, and always without a target level.
+    target_fiscal_year = models.PositiveSmallIntegerField(_("目標年度"), null=True, blank=True)
     yes = models.BooleanField(_("はい／いいえ"), null=True, blank=True)
     number = models.DecimalField(_("数値"), max_digits=12, decimal_places=2, null=True, blank=True)
     choice = models.ForeignKey(
@@ -285,6 +288,11 @@ class Answer(models.Model):
         verbose_name_plural = _("回答")
         constraints = [
             models.UniqueConstraint(fields=["questionnaire", "indicator"], name="answer_unique"),
+            models.CheckConstraint(
+                condition=models.Q(target_fiscal_year__isnull=True)
+                | models.Q(target_level__isnull=False),
+                name="answer_target_year_needs_target",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -50,6 +50,7 @@ class AnswerInfo:
     summary: str  # the answer in words (未回答, 該当しない, 「3：…」, 「75%」…)
     level: int | None
     target_level: int | None
+    target_fiscal_year: int | None  # 西暦; None without a target (or one set before years)
     yes: bool | None
     number: Decimal | None
     choice_code: str
@@ -188,6 +189,7 @@ def _answer_info(indicator, answer: Answer, labels: dict[int, str], files: tuple
         summary=answer_summary(indicator, answer, labels),
         level=answer.level if given else None,
         target_level=answer.target_level if given else None,
+        target_fiscal_year=answer.target_fiscal_year if given else None,
         yes=answer.yes if given else None,
         number=answer.number if given else None,
         choice_code=answer.choice.code if given and answer.choice_id else "",

@@ -262,7 +262,7 @@ def municipality_report(round_: Round) -> MunicipalityReport:
     appendix = answers_by_area(round_, card)
     plan = action_plan_for(round_)
     rows = dashboard.areas if dashboard else []
-    scores = area_scores(rows, dashboard)
+    scores = area_scores(rows, dashboard, target_label=dashboard.target_label if dashboard else "")
     return MunicipalityReport(
         round=round_,
         issued_on=timezone.localdate(),
@@ -284,7 +284,7 @@ def department_report(round_: Round, department: Department) -> DepartmentReport
     card = _card(round_, department)
     appendix = answers_by_area(round_, card, department)
     rows = results.areas if results else []
-    scores = area_scores(rows)
+    scores = area_scores(rows, target_label=results.target_label if results else "")
     return DepartmentReport(
         round=round_,
         department=department,

@@ -5,9 +5,11 @@ Pages, reports, exports and commands read a snapshot's results through
 shape (results.snapshots' docstring) is known here and in snapshots.py only.
 """
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from django.utils.translation import gettext as _
 
 from results.highlights import HIGHLIGHTS, split
 from results.scoring import AreaResult, Contribution, Group, ScoreCard
@@ -18,6 +20,18 @@ def stored_area_scores(data: dict[str, Any]) -> dict[str, float | None]:
     """area code → area score, straight from a stored card's JSON: for lists over many
     municipalities (benchmarks, the portfolio), where reading whole cards would cost."""
     return {area["area"]: area["score"] for area in data.get("areas", [])}
+
+
+def target_label(fiscal_years: Sequence[int]) -> str:
+    """The name of the target series wherever results show it (charts, tables, the PDF):
+    「目標（2029年度）」, 「目標（2028〜2030年度）」 when the targets name several years, and
+    「目標」 when none names one (targets set before years were asked)."""
+    if not fiscal_years:
+        return _("目標")
+    first, last = min(fiscal_years), max(fiscal_years)
+    if first == last:
+        return _("目標（{year}年度）").format(year=first)
+    return _("目標（{first}〜{last}年度）").format(first=first, last=last)
 
 
 @dataclass(frozen=True)
@@ -58,6 +72,11 @@ class StoredCard:
     def stage_scores(self) -> dict[str, float | None]:
         """stage code → the score of that stage across all areas."""
         return {code: group.score for code, group in self.card.by_stage.items()}
+
+    @property
+    def target_label(self) -> str:
+        """The target series' name, with the years the card's targets are for."""
+        return target_label(self.targets.fiscal_years)
 
     # --- areas ----------------------------------------------------------------------------
 

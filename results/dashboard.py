@@ -141,6 +141,7 @@ class Dashboard:
     peer_label: str = ""  # the peer group, e.g. 同じ区分（市）
     peer_overall: float | None = None  # None: hidden below K_ANONYMITY
     target_overall: float | None = None  # None: no target level set
+    target_label: str = ""  # the target series' name (results.cards.target_label)
     trend: Trend | None = None
     provisional: bool = False  # the round is still open (Round.is_provisional)
     foundation: Foundation | None = None  # None: the card has no foundation area
@@ -172,6 +173,7 @@ class DepartmentResults:
     gaps: list[ScoredIndicator]  # the department's answers below their stage's threshold
     provisional: bool = False  # the round is still open (Round.is_provisional)
     foundation: Foundation | None = None  # None: no foundation indicator is the department's
+    target_label: str = ""  # the target series' name (results.cards.target_label)
 
     @property
     def unanswered(self) -> int:
@@ -422,6 +424,7 @@ def dashboard_for(round_: Round) -> Dashboard | None:
         peer_label=peers.label,
         peer_overall=peers.overall.median,
         target_overall=card.targets.overall,
+        target_label=card.target_label,
         trend=trend,
         foundation=_foundation(card, stages, questions),
     )
@@ -455,4 +458,5 @@ def department_results_for(round_: Round, department: Department) -> DepartmentR
         gaps=_noted(gaps, questions),
         provisional=round_.is_provisional,
         foundation=_foundation(card, stages, questions),
+        target_label=card.target_label,
     )

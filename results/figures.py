@@ -49,9 +49,12 @@ class AreaScores:
         ]
 
 
-def area_scores(rows: list[AreaRow], dashboard: Dashboard | None = None) -> AreaScores:
+def area_scores(
+    rows: list[AreaRow], dashboard: Dashboard | None = None, *, target_label: str
+) -> AreaScores:
     """This round's area scores, with the dashboard's comparisons where it has them
-    (a department's results have no previous round or peer group, only targets)."""
+    (a department's results have no previous round or peer group, only targets, named
+    `target_label`: the results' own, results.cards.target_label)."""
     columns = [Column(_("今回"), [a.score for a in rows], charts.CURRENT)]
     if dashboard is not None and dashboard.previous_round:
         label = _("前回（{year}年度）").format(year=dashboard.previous_round.fiscal_year)
@@ -60,7 +63,7 @@ def area_scores(rows: list[AreaRow], dashboard: Dashboard | None = None) -> Area
         label = _("{group}の中央値").format(group=dashboard.peer_label)
         columns.append(Column(label, [a.peer_median for a in rows], charts.PEER))
     if any(a.target is not None for a in rows):
-        columns.append(Column(_("目標"), [a.target for a in rows], charts.TARGET))
+        columns.append(Column(target_label, [a.target for a in rows], charts.TARGET))
     return AreaScores(rows=rows, columns=columns)
 
 
@@ -200,7 +203,7 @@ def _area_figures(scores: AreaScores) -> dict[str, Any]:
 
 def dashboard_figures(board: Dashboard) -> Figures:
     return Figures(
-        **_area_figures(area_scores(board.areas, board)),
+        **_area_figures(area_scores(board.areas, board, target_label=board.target_label)),
         heatmap=heatmap_svg(
             board, title_id="heatmap-chart-title", described_by="departments-summary"
         ),
@@ -213,4 +216,4 @@ def dashboard_figures(board: Dashboard) -> Figures:
 
 
 def department_figures(results: DepartmentResults) -> Figures:
-    return Figures(**_area_figures(area_scores(results.areas)))
+    return Figures(**_area_figures(area_scores(results.areas, target_label=results.target_label)))

@@ -51,9 +51,13 @@ current level. The card's optional "targets" holds the scores the same rules
 give when each target level stands in for the current level (every other
 answer as it is), overall and for each area where at least one target is set:
 
-    "targets": {"overall": 80.0 | null, "areas": [{"area": "area-1", "score": 87.5}, ...]}
+    "targets": {"overall": 80.0 | null, "areas": [{"area": "area-1", "score": 87.5}, ...],
+                "fiscal_years": [2028, 2029]}
 
-"overall" is null and "areas" empty when no target is set. The key is an
+"overall" is null and "areas" empty when no target is set; "fiscal_years" are
+the distinct years the targets are for (Answer.target_fiscal_year), ascending,
+leaving out targets set before years were asked (a card stored before the key
+existed has none: its series is labelled without a year). The key is an
 addition to version 1: a card stored before it has no targets until
 `recompute_scores` runs, and `card_from_json` ignores it (read it with
 `targets_from_json`).
@@ -122,6 +126,7 @@ class Scored:
     now: IndicatorInput
     target: IndicatorInput  # the same as `now` unless has_target
     has_target: bool
+    target_year: int | None = None  # the fiscal year the target is for, if it names one
 
 
 def _scored(indicator: Indicator, answer: Answer | None) -> Scored:
@@ -135,7 +140,7 @@ def _scored(indicator: Indicator, answer: Answer | None) -> Scored:
     ):
         return Scored(now=now, target=now, has_target=False)
     target = replace(now, answered=True, level=answer.target_level)
-    return Scored(now=now, target=target, has_target=True)
+    return Scored(now=now, target=target, has_target=True, target_year=answer.target_fiscal_year)
 
 
 def round_inputs(round_: Round) -> tuple[RoundInputs, list[StageRule]]:
@@ -244,6 +249,7 @@ def _group_from_json(data: dict[str, Any]) -> Group:
 class Targets:
     overall: float | None  # None: no target set anywhere
     areas: dict[str, float | None]  # only the areas where a target is set
+    fiscal_years: tuple[int, ...] = ()  # the years the targets name, ascending
 
 
 def targets_of(items: list[Scored], stages: list[StageRule]) -> Targets:
@@ -255,6 +261,9 @@ def targets_of(items: list[Scored], stages: list[StageRule]) -> Targets:
     return Targets(
         overall=card.overall.score,
         areas={code: area.score for code, area in card.areas.items() if code in with_target},
+        fiscal_years=tuple(
+            sorted({item.target_year for item in items if item.has_target and item.target_year})
+        ),
     )
 
 
@@ -264,6 +273,7 @@ def targets_from_json(data: dict[str, Any]) -> Targets:
     return Targets(
         overall=stored.get("overall"),
         areas={area["area"]: area["score"] for area in stored.get("areas", [])},
+        fiscal_years=tuple(stored.get("fiscal_years", ())),
     )
 
 
@@ -303,6 +313,7 @@ def card_to_json(card: ScoreCard, targets: Targets | None = None) -> dict[str, A
         stored["targets"] = {
             "overall": targets.overall,
             "areas": [{"area": code, "score": score} for code, score in targets.areas.items()],
+            "fiscal_years": list(targets.fiscal_years),
         }
     return stored
 

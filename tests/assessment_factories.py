@@ -18,6 +18,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
+from assessments.answer_values import default_target_fiscal_year
 from assessments.models import Answer, Questionnaire, QuestionnaireStatus, Round, RoundStatus
 from assessments.rounds import default_reference_date, round_open
 from tests.factories import DepartmentFactory, MunicipalityFactory, UserFactory
@@ -134,7 +135,8 @@ class AnswerFactory(factory.django.DjangoModelFactory):
     be left out when the round has one questionnaire), or a new one. The
     indicator: `indicator=`, or `code=` in the round's edition, or the first the
     department answers. The value, in the field of the answer type: `level`
-    (maturity, 0 up to the rubric's top level) with `target_level`; `yes`;
+    (maturity, 0 up to the rubric's top level) with `target_level` (its year
+    `target_fiscal_year`, by default the round's default target year); `yes`;
     `percentage=75` (stored in `number` as 75.00); `number` (a count);
     `choice_code="partial"` (the indicator's choice of that code) or `choice`;
     `text`. `inapplicable=True` is 該当しない with a reason, as the answering page
@@ -160,6 +162,14 @@ class AnswerFactory(factory.django.DjangoModelFactory):
         no_declaration=factory.SubFactory(QuestionnaireFactory),
     )
     indicator = factory.LazyAttribute(_indicator)
+    target_level = None
+    target_fiscal_year = factory.LazyAttribute(
+        lambda o: (
+            default_target_fiscal_year(o.questionnaire.round.fiscal_year)
+            if o.target_level is not None
+            else None
+        )
+    )
     number = factory.LazyAttribute(_percentage)
     choice = factory.LazyAttribute(
         lambda o: o.indicator.choices.get(code=o.choice_code) if o.choice_code else None

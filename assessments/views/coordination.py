@@ -540,6 +540,7 @@ def survey_new(request):
                 fiscal_year=data["fiscal_year"],
                 opens_on=data["opens_on"],
                 closes_on=data["closes_on"],
+                reference_date=data["reference_date"],
                 user=request.user,
             )
         except CoordinationError as error:

@@ -16,6 +16,7 @@ class Item:
     levels: tuple[RubricLevel, ...]
     choices: tuple[Choice, ...]
     answer: Answer | None
+    fiscal_year: int  # the round's: target years count from it
 
     @property
     def area(self) -> PolicyArea:
@@ -35,6 +36,7 @@ class Item:
             answer_type=self.answer_type,
             max_level=max((level.level for level in self.levels), default=0),
             choice_codes=tuple(choice.code for choice in self.choices),
+            fiscal_year=self.fiscal_year,
         )
 
     @property
@@ -71,6 +73,7 @@ def questionnaire_items(questionnaire: Questionnaire) -> list[Item]:
             levels=tuple(indicator.levels.all()),
             choices=tuple(indicator.choices.all()),
             answer=answers.get(indicator.pk),
+            fiscal_year=questionnaire.round.fiscal_year,
         )
         for indicator in indicators
     ]

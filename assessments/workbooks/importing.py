@@ -365,6 +365,7 @@ def _apply(questionnaire: Questionnaire, changes: list[RowChange], user) -> None
                 levels=tuple(indicator.levels.all()),
                 choices=tuple(indicator.choices.all()),
                 answer=result.answer,
+                fiscal_year=questionnaire.round.fiscal_year,
             )
             for field_change in _field_changes(item, item.values, change.values):
                 problems.append(_conflict(change.sheet, change.row, item, field_change))

@@ -24,6 +24,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from assessments.answer_values import AnswerValues, Parsed, normalise, parse_answer
 from assessments.evidence_links import EXAMPLES as EVIDENCE_EXAMPLES
 from assessments.workbooks.contents import Item
+from dxportal.japanese_calendar import fiscal_year_label
 from dxportal.spreadsheet_text import safe_text, typed_text
 from frameworks.models import AnswerType
 
@@ -60,6 +61,13 @@ COLUMNS = (
     Column("level", "現在値", 22, "成熟度レベルの指標で、現在の段階を一覧から選びます。", True),
     Column(
         "target_level", "目標値", 22, "成熟度レベルの指標で、目指す段階を一覧から選びます。", True
+    ),
+    Column(
+        "target_fiscal_year",
+        "目標年度",
+        22,
+        "目標値を達成する年度を一覧から選びます（空欄なら3年後の年度、目標値が空欄なら使いません）。",
+        True,
     ),
     Column(
         "answer",
@@ -108,6 +116,7 @@ TEXT_KEYS = ("not_applicable_reason", "comment", "evidence_url")
 FIELD_COLUMN = {
     "level": "level",
     "target_level": "target_level",
+    "target_fiscal_year": "target_fiscal_year",
     "yes": "answer",
     "number": "answer",
     "choice_code": "answer",
@@ -122,7 +131,7 @@ FIELD_LABELS = {name: HEADER_OF[column] for name, column in FIELD_COLUMN.items()
 
 def input_keys(item: Item) -> tuple[str, ...]:
     """The columns a person may type in for this indicator."""
-    answer = ("level", "target_level") if item.is_maturity else ("answer",)
+    answer = ("level", "target_level", "target_fiscal_year") if item.is_maturity else ("answer",)
     return (*answer, "not_applicable", *TEXT_KEYS)
 
 
@@ -160,6 +169,11 @@ def level_label(item: Item, level: int | None) -> str | None:
         if rubric.level == level:
             return f"{level}: {ILLEGAL_CHARACTERS_RE.sub('', rubric.label)}"
     return str(level)
+
+
+def year_label(year: int | None) -> str | None:
+    """「2029年度（令和11年度）」: the dropdown entry for a target year."""
+    return None if year is None else fiscal_year_label(year)
 
 
 def choice_label(item: Item, code: str) -> str | None:
@@ -223,6 +237,7 @@ def answer_cells(item: Item) -> dict[str, object]:
     if kind == AnswerType.MATURITY:
         cells["level"] = level_label(item, values.level)
         cells["target_level"] = level_label(item, values.target_level)
+        cells["target_fiscal_year"] = year_label(values.target_fiscal_year)
     elif kind == AnswerType.YES_NO:
         cells["answer"] = None if values.yes is None else (YES if values.yes else NO)
     elif kind in (AnswerType.PERCENTAGE, AnswerType.COUNT):
@@ -295,6 +310,7 @@ def parse_cells(
     if kind == AnswerType.MATURITY:
         raw["level"] = _level_text(item, cells.get("level"))
         raw["target_level"] = _level_text(item, cells.get("target_level"))
+        raw["target_fiscal_year"] = normalise(_plain(cells.get("target_fiscal_year")))
     elif kind == AnswerType.YES_NO:
         raw["yes"] = _plain(answer)
     elif kind in (AnswerType.PERCENTAGE, AnswerType.COUNT):
@@ -323,6 +339,8 @@ def display_value(item: Item, name: str, values: AnswerValues) -> str:
         return ""
     if name in ("level", "target_level"):
         return level_label(item, value) or ""
+    if name == "target_fiscal_year":
+        return year_label(value) or ""
     if name == "choice_code":
         for choice in item.choices:
             if choice.code == value:

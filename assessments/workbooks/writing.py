@@ -23,6 +23,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from assessments.answer_values import target_fiscal_years
 from assessments.locking import lock_reason
 from assessments.models import Questionnaire
 from assessments.workbooks.contents import Item, questionnaire_items
@@ -43,6 +44,7 @@ from assessments.workbooks.layout import (
     parse_cells,
     sheet_title,
     values_digest,
+    year_label,
 )
 from dxportal.japanese_calendar import fiscal_year_label
 from dxportal.spreadsheet_text import safe_text
@@ -60,7 +62,7 @@ BOLD = Font(bold=True)
 INSTRUCTIONS = (
     "取組分野ごとのシートに、この部署が回答する指標が1行に1つずつ並んでいます。",
     "入力できるのは黄色のセルだけです。指標コード・設問・解説などのセルとこのシートは変更できません。",
-    "成熟度レベルの指標は「現在値」と「目標値」を一覧から選びます（「レベル・選択肢」列の説明を参考にしてください）。",
+    "成熟度レベルの指標は「現在値」「目標値」「目標年度」を一覧から選びます（「レベル・選択肢」列の説明を参考にしてください）。",
     "それ以外の指標は「回答」に入力します（はい／いいえ・選択肢は一覧から、割合は0〜100の数値、件数は0以上の整数）。全角の数字も使えます。",
     "指標が当てはまらない場合は「該当しない」で「はい」を選び、「該当しない理由」を書いてください。",
     "入力が終わったら .xlsx 形式のまま保存し、DXポータルの調査票の「Excelで取り込む」からアップロードしてください。反映する前に変更内容を確認する画面が表示されます。",
@@ -245,6 +247,14 @@ def _add_validations(validations: _Validations, row: int, item: Item, lists: _Li
             validations.add(
                 f"list:{formula}", lambda: _list_validation(formula, prompt), _coordinate(key, row)
             )
+        years = lists.reference(
+            [year_label(year) for year in target_fiscal_years(item.fiscal_year)]
+        )
+        validations.add(
+            f"list:{years}",
+            lambda: _list_validation(years, "目標値を達成する年度を選んでください。"),
+            _coordinate("target_fiscal_year", row),
+        )
     elif kind == AnswerType.CHOICE:
         formula = lists.reference([safe_text(choice.label) for choice in item.choices])
         validations.add(

@@ -149,11 +149,22 @@
         }
       } else if (field.type === "checkbox") {
         values[name] = asServed ? field.defaultChecked : field.checked;
+      } else if (field.tagName === "SELECT") {
+        values[name] = asServed ? servedOption(field) : field.value;
       } else {
         values[name] = asServed ? field.defaultValue : field.value;
       }
     });
     return values;
+  }
+
+  // A select has no defaultValue: what the server chose is the option marked selected
+  // (the browser shows the first when none is).
+  function servedOption(select) {
+    var served = Array.prototype.find.call(select.options, function (option) {
+      return option.defaultSelected;
+    });
+    return served ? served.value : select.options.length ? select.options[0].value : "";
   }
 
   function putFields(form, values) {

@@ -1,5 +1,5 @@
 /*
- * The open-round form's 基準日 follows the chosen fiscal year: while it still holds the
+ * The open-round and survey forms' 基準日 follows the chosen fiscal year: while it still holds the
  * default of the year chosen before (4月1日), choosing another year moves it to that year's
  * 4月1日. A day the coordinator typed stays. Without JavaScript the server fills an empty
  * 基準日 with the same default (assessments.rounds.default_reference_date).

@@ -124,6 +124,45 @@ def test_the_history_says_where_the_values_came_from(personas, edition, last_yea
     assert answer.version == 1
 
 
+def test_a_target_still_ahead_is_carried_with_its_year(personas, edition, last_year):
+    round_ = _open_2026(personas, edition)
+
+    std01 = _answers(round_, personas.department_a)["STD-01"]
+
+    # Set in 2025 for 2028 (the factory's default, three years on): still ahead of 2026.
+    assert (std01.target_level, std01.target_fiscal_year) == (4, 2028)
+    change = AnswerChange.objects.get(answer=std01)
+    assert change.changes["target_fiscal_year"] == [None, 2028]
+
+
+@pytest.mark.parametrize("due", [2025, 2026])
+def test_a_target_due_by_the_new_round_is_not_carried_as_a_target(
+    personas, edition, last_year, due
+):
+    Answer.objects.filter(questionnaire__round=last_year, indicator__code="STD-01").update(
+        target_fiscal_year=due
+    )
+    round_ = _open_2026(personas, edition)
+
+    std01 = _answers(round_, personas.department_a)["STD-01"]
+
+    # The answer is carried, its current level with it; the target, due by 2026, is not.
+    assert std01.is_carried and std01.level == 3
+    assert (std01.target_level, std01.target_fiscal_year) == (None, None)
+    assert "target_level" not in AnswerChange.objects.get(answer=std01).changes
+
+
+def test_a_target_kept_without_a_year_takes_the_new_rounds_default(personas, edition, last_year):
+    Answer.objects.filter(questionnaire__round=last_year, indicator__code="STD-01").update(
+        target_fiscal_year=None
+    )
+    round_ = _open_2026(personas, edition)
+
+    std01 = _answers(round_, personas.department_a)["STD-01"]
+
+    assert (std01.target_level, std01.target_fiscal_year) == (4, 2029)
+
+
 def test_without_carry_over_nothing_is_copied(personas, edition, last_year):
     round_ = _open_2026(personas, edition, carry_over=False)
     assert not Answer.objects.filter(questionnaire__round=round_).exists()
@@ -259,6 +298,7 @@ def test_confirming_counts_the_answer(personas, edition, last_year):
         values=AnswerValues(
             level=3,
             target_level=4,
+            target_fiscal_year=2028,
             comment="庁内ポータルで周知済み。",
             evidence_url="https://example.jp/plan",
         ),
@@ -311,6 +351,7 @@ def test_confirming_over_the_page_clears_the_mark_and_records_it(client, persona
     posted = {
         "level": "3",
         "target_level": "4",
+        "target_fiscal_year": "2028",
         "comment": "庁内ポータルで周知済み。",
         "evidence_url": "https://example.jp/plan",
         "base_version": "1",

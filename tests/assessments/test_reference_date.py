@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from assessments.forms_coordination import RoundOpenForm
-from assessments.models import Round
+from assessments.forms_coordination import RoundOpenForm, SurveyForm
+from assessments.models import Round, Survey
 from assessments.reference_day import names_a_day
 from assessments.rounds import default_reference_date
 from tests import assessment_factories
@@ -85,6 +85,53 @@ def test_a_reference_date_outside_the_year_or_the_year_before_is_refused(client,
         "までの日にしてください。"
     ) in response.text
     assert not Round.objects.exists()
+
+
+# --- a survey (many municipalities at once) ------------------------------------------------
+
+SURVEY_URL = reverse("rounds:survey_new")
+
+
+def _survey_form(edition, personas, **overrides):
+    codes = f"{personas.municipality_a.code} {personas.municipality_c.code}"
+    return _open_form(edition, name="2026年度 一斉調査", codes=codes) | overrides
+
+
+def test_the_survey_form_is_prefilled_like_the_round_form(db):
+    form = SurveyForm(today=datetime.date(2027, 2, 10))
+    assert form.initial["reference_date"] == datetime.date(2026, 4, 1)
+    assert str(form.fields["reference_date"].label) == "基準日"
+    # The same field, not a copy: one label, one help text, one rule.
+    assert form.fields["reference_date"].help_text == (
+        RoundOpenForm(today=datetime.date(2027, 2, 10), has_earlier_round=False)
+        .fields["reference_date"]
+        .help_text
+    )
+    assert list(form.fields).index("reference_date") == list(form.fields).index("closes_on") + 1
+
+
+@pytest.mark.parametrize(("posted", "stored"), [("2026-03-31", (2026, 3, 31)), ("", (2026, 4, 1))])
+def test_every_round_of_a_survey_takes_its_reference_date(client, personas, posted, stored):
+    edition = make_edition(indicators=2, areas=1)
+    client.force_login(personas.admin)
+
+    response = client.post(SURVEY_URL, _survey_form(edition, personas, reference_date=posted))
+
+    assert response.status_code == 200
+    rounds = Round.objects.filter(survey=Survey.objects.get())
+    assert rounds.count() == 2
+    assert {r.reference_date for r in rounds} == {datetime.date(*stored)}
+
+
+def test_a_survey_refuses_a_reference_date_outside_the_year(client, personas):
+    edition = make_edition(indicators=2, areas=1)
+    client.force_login(personas.admin)
+
+    response = client.post(SURVEY_URL, _survey_form(edition, personas, reference_date="2027-04-01"))
+
+    assert response.status_code == 400
+    assert "基準日は2025年4月1日（令和7年4月1日）から2027年3月31日" in response.text
+    assert not Round.objects.exists() and not Survey.objects.exists()
 
 
 @pytest.mark.parametrize(

@@ -198,7 +198,15 @@ def test_current_answers_are_filled_in(questionnaire, personas):
 def test_every_answer_reads_back_as_written(questionnaire, personas):
     """layout's two directions agree: the cells written for an answer parse to that answer."""
     user = personas.respondent_a
-    _save(questionnaire, "STD-01", user, level=3, target_level=3, comment="'quoted")
+    _save(
+        questionnaire,
+        "STD-01",
+        user,
+        level=3,
+        target_level=3,
+        target_fiscal_year=2030,
+        comment="'quoted",
+    )
     _save(questionnaire, "PCT-01", user, number=Decimal("33.33"), comment="=1+1")
     _save(questionnaire, "CNT-02", user, number=Decimal("0"))
     _save(questionnaire, "CHO-01", user, choice_code="all")

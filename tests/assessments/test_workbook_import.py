@@ -106,6 +106,55 @@ def test_round_trip_saves_every_answer_type_with_excel_history(respondent, quest
     assert again.context["preview"].changes == [] and again.context["token"] is None
 
 
+def test_a_target_year_goes_out_and_comes_back(respondent, questionnaire, personas):
+    """The 目標年度 column: chosen from its list (2027〜2036 for a 2026 round), defaulted to
+    three years on when left blank beside a target level, ignored without one."""
+    data = fill(
+        export(questionnaire),
+        {
+            "STD-01": {
+                "level": "1: 検討中",
+                "target_level": "3",
+                "target_fiscal_year": "2030年度（令和12年度）",
+            },
+            "STD-02": {"level": "1: 検討中", "target_level": "2"},
+            "STD-03": {"level": "2", "target_fiscal_year": "2031"},
+        },
+    )
+    response = upload(respondent, questionnaire, data)
+    assert response.status_code == 200, _problems(response)
+    changes = {c.code: c for c in response.context["preview"].changes}
+    assert ("目標年度", "", "2030年度（令和12年度）") in {
+        (f.field, f.old, f.new) for f in changes["STD-01"].fields
+    }
+    assert apply(respondent, questionnaire, response).status_code == 302
+
+    stored = {
+        code: (a.target_level, a.target_fiscal_year)
+        for code in ("STD-01", "STD-02", "STD-03")
+        if (a := _answer(questionnaire, code))
+    }
+    assert stored == {"STD-01": (3, 2030), "STD-02": (2, 2029), "STD-03": (None, None)}
+    workbook = load(export(questionnaire))
+    assert cell(workbook, "STD-01", "target_fiscal_year").value == "2030年度（令和12年度）"
+    # Unchanged, the exported file changes nothing: the year reads back as written.
+    again = upload(respondent, questionnaire, export(questionnaire))
+    assert again.context["preview"].changes == []
+
+
+def test_a_target_year_outside_the_horizon_is_a_row_problem(respondent, questionnaire):
+    data = fill(
+        export(questionnaire),
+        {"STD-01": {"level": "1", "target_level": "3", "target_fiscal_year": "2026"}},
+    )
+    response = upload(respondent, questionnaire, data)
+
+    [(code, field, message)] = _problems(response)
+    assert (code, field) == ("STD-01", "目標年度")
+    assert "2027年度（令和9年度）から2036年度（令和18年度）まで" in message
+    assert not Answer.objects.exists()
+
+
 def test_preview_shows_old_and_new_values(respondent, questionnaire, personas):
     _web_save(questionnaire, "STD-01", personas.respondent_a, level=1)
     data = fill(export(questionnaire), {"STD-01": {"level": "3: 全庁で実施"}})

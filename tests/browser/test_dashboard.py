@@ -71,7 +71,13 @@ def test_radar_has_previous_peer_and_target_and_the_trend_is_drawn(
     expect(page.get_by_role("heading", level=1)).to_have_text("2026年度（令和8年度）の評価結果")
     radar = page.locator("#radar-chart")
     expect(radar.locator("svg").first).to_be_visible()
-    for legend in ("前回（2025年度）", "同じ区分（その他の市）の中央値", "目標", "今回"):
+    # The target series names the year its targets are for (the factory's: three years on).
+    for legend in (
+        "前回（2025年度）",
+        "同じ区分（その他の市）の中央値",
+        "目標（2029年度）",
+        "今回",
+    ):
         expect(radar.locator("text", has_text=legend)).to_have_count(1)
     table = page.locator("#areas-table")
     expect(table.get_by_role("columnheader")).to_have_text(
@@ -80,7 +86,7 @@ def test_radar_has_previous_peer_and_target_and_the_trend_is_drawn(
             "今回",
             "前回（2025年度（令和7年度））",
             "同じ区分（その他の市）の中央値",
-            "目標",
+            "目標（2029年度）",
             "到達段階",
             "回答済み",
         ]

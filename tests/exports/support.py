@@ -40,6 +40,7 @@ def make_answered_round(personas, *, extra_indicators: int = 0, fiscal_year=2026
         "M-1",
         level=2,
         target_level=3,
+        target_fiscal_year=fiscal_year + 3,
         comment=HYPERLINK,
         evidence_url="https://example.jp/plan.pdf",
     )

@@ -57,6 +57,7 @@ def test_answers_csv_has_the_municipality_answer_then_each_department(client, pe
     dx = m1[1]
     assert dx["主担当"] == "はい"
     assert dx["目標レベル"] == "3"
+    assert dx["目標年度"] == "2029"
     assert dx["根拠資料のURL"] == "https://example.jp/plan.pdf"
     assert dx["分野コード"] == "std"
     assert dx["段階コード"] == "digitization"
@@ -126,6 +127,8 @@ def test_json_is_structured_and_documented(client, personas, round_a):
     ]
     # JSON is data, not a spreadsheet: the comment is exactly what was typed.
     assert m1["departments"][0]["answer"]["comment"] == HYPERLINK
+    target = m1["departments"][0]["answer"]
+    assert (target["target_level"], target["target_fiscal_year"]) == (3, 2029)
     assert data["scores"][0]["department"] is None
     assert (
         data["scores"][0]["card"] == ScoreSnapshot.objects.get(round=round_a, department=None).card

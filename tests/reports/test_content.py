@@ -3,11 +3,13 @@
 import pytest
 from django.template.defaultfilters import floatformat
 
-from assessments.models import EvidenceFile
+from assessments.models import Answer, EvidenceFile
 from reports.content import department_report, municipality_report
 from reports.rendering import department_report_html, municipality_report_html
 from results.benchmarks import peer_benchmark
 from results.dashboard import dashboard_for, department_results_for
+from results.models import SnapshotTrigger
+from results.snapshots import snapshots_refresh
 from tests.reports.report_support import COMMENT, EVIDENCE_URL, TAX_COMMENT, report_round
 
 pytestmark = pytest.mark.django_db
@@ -190,3 +192,20 @@ def test_a_closed_rounds_report_is_not_provisional(personas):
         department_report_html(round_, personas.department_a),
     ):
         assert "暫定" not in html
+
+
+def test_the_target_series_is_named_with_its_years(round_, personas):
+    Answer.objects.filter(
+        questionnaire__department=personas.department_a, indicator__code__in=["STD-02", "STD-03"]
+    ).update(target_level=4, target_fiscal_year=2030)
+    snapshots_refresh(round=round_, trigger=SnapshotTrigger.RECOMPUTED)
+
+    for report, html in (
+        (municipality_report(round_), municipality_report_html(round_)),
+        (
+            department_report(round_, personas.department_a),
+            department_report_html(round_, personas.department_a),
+        ),
+    ):
+        assert report.scores.columns[-1].label == "目標（2030年度）"
+        assert '<th scope="col" class="number">目標（2030年度）</th>' in html

@@ -2,9 +2,11 @@
 
 import dataclasses
 
+import pytest
+from django.utils import translation
 from hypothesis import given, settings
 
-from results.cards import StoredCard, stored_area_scores
+from results.cards import StoredCard, stored_area_scores, target_label
 from results.scoring import IndicatorInput, StageRule, score_card
 from results.snapshots import Targets, card_to_json
 from tests.results.test_scoring import cards
@@ -122,3 +124,26 @@ def test_an_old_card_of_an_edition_with_a_foundation_reads_as_it_was_stored():
     assert card.area("gov").stage_attained == "not_started"
     assert not card.area("gov").is_foundation
     assert card.overall_score == score_card(items, STAGES).overall.score
+
+
+@pytest.mark.parametrize(
+    ("years", "label"),
+    [
+        ((2029,), "目標（2029年度）"),
+        ((2029, 2029), "目標（2029年度）"),
+        ((2028, 2029, 2030), "目標（2028〜2030年度）"),
+        ((2030, 2028), "目標（2028〜2030年度）"),
+        ((), "目標"),  # targets set before years were asked
+    ],
+)
+def test_the_target_series_is_named_with_its_years(years, label):
+    with translation.override("ja"):
+        assert target_label(years) == label
+
+
+def test_the_card_names_its_target_series():
+    items = [maturity("A", "a", "dig", 2)]
+    card = stored(items, Targets(overall=75.0, areas={"a": 75.0}, fiscal_years=(2028, 2031)))
+    with translation.override("ja"):
+        assert card.target_label == "目標（2028〜2031年度）"
+        assert stored(items).target_label == "目標"  # a card kept without targets

@@ -162,9 +162,11 @@ def test_the_target_series_scores_the_target_levels(client, personas):
 
     response = client.get(url(round_))
 
-    assert radar_series(response)["目標"] == [100.0, None]
+    # The factory's targets are for three years on (2029 for the 2026 round).
+    assert radar_series(response)["目標（2029年度）"] == [100.0, None]
     page = text(response)
-    assert '<th scope="col" class="text-end">目標</th>' in page
+    assert '<th scope="col" class="text-end">目標（2029年度）</th>' in page
+    assert '<dt class="col-sm-3">目標（2029年度）</dt>' in page
     assert (
         '<th scope="row">標準化</th> <td class="text-end">75.0</td> <td class="text-end">100.0</td>'
         in page
@@ -174,6 +176,19 @@ def test_the_target_series_scores_the_target_levels(client, personas):
         in page
     )
     assert '<dd class="col-sm-9" id="target-overall">75.0</dd>' in page  # (100 + 100 + 25) ÷ 3
+
+
+def test_targets_for_different_years_name_the_range(client, personas):
+    round_ = make_tiny_round(personas, INDICATORS)
+    answer(round_, personas.department_a, "M-1", level=2, target_level=4, target_fiscal_year=2030)
+    answer(round_, personas.department_a, "M-2", level=1, target_level=2, target_fiscal_year=2028)
+    snapshots_refresh(round=round_, trigger=SnapshotTrigger.RECOMPUTED)
+    client.force_login(personas.coordinator_a)
+
+    response = client.get(url(round_))
+
+    assert list(radar_series(response))[-1] == "目標（2028〜2030年度）"
+    assert '<th scope="col" class="text-end">目標（2028〜2030年度）</th>' in text(response)
 
 
 @pytest.mark.parametrize(

@@ -92,7 +92,7 @@ def test_the_target_is_shown_beside_the_score(client, personas):
     response = client.get(department_url(round_, personas.department_a))
 
     # std: M-1 and M-2 (not answered, 0): now 25, at the target (75 + 0) ÷ 2.
-    assert radar_series(response)["目標"] == [37.5, None]
+    assert radar_series(response)["目標（2029年度）"] == [37.5, None]
     assert '<td class="text-end">25.0</td> <td class="text-end">37.5</td>' in text(response)
 
 

@@ -351,7 +351,28 @@ def test_targets_score_the_target_levels_in_place_of_the_current_ones(personas):
 def test_without_any_target_the_card_says_so(two_maturity, personas):
     answer(two_maturity, personas.department_a, "M-1", level=2)
     snapshots_refresh(round=two_maturity, trigger=SnapshotTrigger.RECOMPUTED)
-    assert snapshot_of(two_maturity).card["targets"] == {"overall": None, "areas": []}
+    assert snapshot_of(two_maturity).card["targets"] == {
+        "overall": None,
+        "areas": [],
+        "fiscal_years": [],
+    }
+
+
+def test_the_targets_keep_the_years_they_are_for(two_maturity, personas):
+    """Distinct and ascending; a target set before years were asked names none."""
+    answer(two_maturity, personas.department_a, "M-1", level=1, target_level=3)  # 2029
+    answer(two_maturity, personas.department_a, "M-2", level=1, target_level=2)
+    Answer.objects.filter(indicator__code="M-2").update(target_fiscal_year=None)
+    snapshots_refresh(round=two_maturity, trigger=SnapshotTrigger.RECOMPUTED)
+    assert targets_from_json(snapshot_of(two_maturity).card).fiscal_years == (2029,)
+
+    Answer.objects.filter(indicator__code="M-2").update(target_fiscal_year=2027)
+    snapshots_refresh(round=two_maturity, trigger=SnapshotTrigger.RECOMPUTED)
+    stored = snapshot_of(two_maturity).card
+    assert stored["targets"]["fiscal_years"] == [2027, 2029]
+    assert ScoreSnapshot.objects.get(pk=snapshot_of(two_maturity).pk).read.targets == Targets(
+        overall=pytest.approx(62.5), areas={"std": pytest.approx(62.5)}, fiscal_years=(2027, 2029)
+    )
 
 
 def test_an_unanswered_indicator_with_a_target_counts_at_its_target(two_maturity, personas):

@@ -27,7 +27,6 @@ from assessments.workbooks.layout import (
     CATALOGUE_KEYS,
     FIELD_LABELS,
     HEADER_OF,
-    HEADERS,
     catalogue_cells,
     cell_text,
     display_value,
@@ -132,7 +131,7 @@ def import_preview(*, questionnaire: Questionnaire, workbook: RawWorkbook) -> Pr
     preview = Preview()
     seen: dict[str, RawRow] = {}
     for sheet in workbook.sheets:
-        if sheet.headers != HEADERS:
+        if sheet.keys is None:
             preview.problems.append(
                 Problem(
                     sheet.title,

@@ -107,6 +107,16 @@ COLUMNS = (
     ),
 )
 HEADERS = tuple(column.header for column in COLUMNS)
+# Header row → the column keys in that order, for every layout the importer reads: this
+# one, and those of workbooks exported by earlier versions that people may still be
+# filling in (before 目標年度 was asked; its cells then read as empty: the default year).
+READABLE_LAYOUTS: dict[tuple[str, ...], tuple[str, ...]] = {
+    tuple(column.header for column in columns): tuple(column.key for column in columns)
+    for columns in (
+        COLUMNS,
+        tuple(column for column in COLUMNS if column.key != "target_fiscal_year"),
+    )
+}
 COLUMN_NUMBER = {column.key: number for number, column in enumerate(COLUMNS, start=1)}
 HEADER_OF = {column.key: column.header for column in COLUMNS}
 CATALOGUE_KEYS = ("code", "question", "help", "answer_type", "options")

@@ -27,6 +27,7 @@ from assessments.workbooks.layout import (
     IDENTIFIER_LABEL,
     INSTRUCTIONS_TITLE,
     LISTS_TITLE,
+    READABLE_LAYOUTS,
     Identifier,
     identifier_read,
 )
@@ -68,6 +69,9 @@ class RawRow:
 class RawSheet:
     title: str
     headers: tuple[str, ...]
+    # The column keys its header row names (layout.READABLE_LAYOUTS); None: not a layout
+    # the portal wrote.
+    keys: tuple[str, ...] | None = None
     rows: list[RawRow] = field(default_factory=list)
     too_many_rows: bool = False
 
@@ -272,25 +276,28 @@ def _sheets(workbook) -> list[RawSheet]:
             values += [None] * (width - len(values))
             if raw is None:
                 headers = tuple("" if v is None else str(v).strip() for v in values)
-                raw = RawSheet(title=worksheet.title, headers=headers)
+                while headers and not headers[-1]:
+                    headers = headers[:-1]
+                keys = READABLE_LAYOUTS.get(headers)
+                raw = RawSheet(title=worksheet.title, headers=headers, keys=keys)
                 continue
+            if keys is None:
+                continue  # the importer refuses the sheet by its header row
             if all(value in (None, "") for value in values):
                 continue
             if number > MAX_ROWS:
                 raw.too_many_rows = True
                 break
             percent = frozenset(
-                column.key
-                for column, cell in zip(COLUMNS, row, strict=False)
+                key
+                for key, cell in zip(keys, row, strict=False)
                 if "%" in (getattr(cell, "number_format", None) or "")
             )
             raw.rows.append(
                 RawRow(
                     sheet=worksheet.title,
                     number=number,
-                    cells={
-                        column.key: value for column, value in zip(COLUMNS, values, strict=True)
-                    },
+                    cells=dict(zip(keys, values, strict=False)),
                     percent_format=percent,
                 )
             )

@@ -11,8 +11,9 @@ from assessments.answer_values import AnswerValues
 from assessments.answering import answer_save
 from assessments.models import Answer, AnswerChange, QuestionnaireStatus, RoundStatus
 from assessments.views.workbooks import SESSION_KEY
-from assessments.workbooks.layout import INSTRUCTIONS_TITLE
+from assessments.workbooks.layout import COLUMN_NUMBER, INSTRUCTIONS_TITLE
 from tests.assessments.workbook_support import (
+    answer_sheets,
     apply,
     cell,
     export,
@@ -140,6 +141,33 @@ def test_a_target_year_goes_out_and_comes_back(respondent, questionnaire, person
     # Unchanged, the exported file changes nothing: the year reads back as written.
     again = upload(respondent, questionnaire, export(questionnaire))
     assert again.context["preview"].changes == []
+
+
+def test_a_workbook_exported_before_target_years_is_still_read(respondent, questionnaire):
+    """Someone may be filling in a workbook exported before 目標年度 existed: its columns
+    are read by its own header row, and a target in it gets the default year."""
+    workbook = load(fill(export(questionnaire), {"STD-01": {"level": "1", "target_level": "3"}}))
+    year_column = COLUMN_NUMBER["target_fiscal_year"]
+    for sheet in answer_sheets(workbook):
+        sheet.delete_cols(year_column)
+    assert "目標年度" not in [c.value for c in answer_sheets(workbook)[0][1]]
+
+    response = upload(respondent, questionnaire, _save_workbook(workbook))
+    assert response.status_code == 200, _problems(response)
+    assert [c.code for c in response.context["preview"].changes] == ["STD-01"]
+    assert apply(respondent, questionnaire, response).status_code == 302
+    answer = _answer(questionnaire, "STD-01")
+    assert (answer.level, answer.target_level, answer.target_fiscal_year) == (1, 3, 2029)
+
+
+def test_a_sheet_with_columns_of_no_layout_the_portal_wrote_is_refused(respondent, questionnaire):
+    workbook = load(export(questionnaire))
+    answer_sheets(workbook)[0].delete_cols(COLUMN_NUMBER["comment"])
+    response = upload(respondent, questionnaire, _save_workbook(workbook))
+    assert [message for _code, _field, message in _problems(response)] == [
+        "見出し行が書き出した時と違います。列の追加・削除・並べ替えはしないでください。"
+    ]
+    assert not Answer.objects.exists()
 
 
 def test_a_target_year_outside_the_horizon_is_a_row_problem(respondent, questionnaire):

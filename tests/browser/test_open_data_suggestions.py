@@ -1,11 +1,15 @@
-"""A respondent uses one suggested answer from open data and types their own over another."""
+"""A respondent uses one suggested answer from open data and types their own over another;
+a catalogue editor imports a file on the page."""
 
 from decimal import Decimal
 
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from assessments.models import Answer, AnswerChange
+from opendata.models import OpenDataValue
 from tests.browser.test_departments import _sign_in
+from tests.opendata.conftest import FILES, load_bodies
 from tests.opendata.support import add_values, municipality_a_with_peers, open_data_round
 
 
@@ -51,3 +55,27 @@ def test_a_respondent_accepts_one_suggestion_and_types_over_another(
         "web",
     ]
     assert_accessible()
+
+
+def test_a_catalogue_editor_imports_a_file_and_a_bad_one_is_refused(
+    page, personas, assert_accessible
+):
+    load_bodies()
+    _sign_in(page, personas.catalogue_editor)
+    page.goto(reverse("frameworks:editor"))
+    page.get_by_role("link", name="オープンデータの取り込み").click()
+    page.get_by_label("ファイル").set_input_files(str(FILES / "bad-number.csv"))
+    page.get_by_label("時点").fill("2026-09-30")
+    page.get_by_role("button", name="取り込む").click()
+    expect(page.locator("#open-data-problems")).to_contain_text(
+        "bad-number.csv、6行目、E列：「七十二%」は数値として読めません。"
+    )
+    assert_accessible()
+    assert OpenDataValue.objects.count() == 0
+
+    page.get_by_label("ファイル").set_input_files(str(FILES / "dashboard.zip"))
+    page.get_by_label("時点").fill("2026-09-30")
+    page.get_by_role("button", name="取り込む").click()
+    expect(page.get_by_text("dashboard.zipから14団体・52件の値を取り込みました。")).to_be_visible()
+    expect(page.get_by_role("table")).to_contain_text("dashboard.zip")
+    assert OpenDataValue.objects.count() == 52

@@ -20,12 +20,15 @@ def load_bodies(codes=CODES) -> dict[str, Municipality]:
         rows = [row for row in csv.DictReader(master) if row["code"] in codes]
     bodies: dict[str, Municipality] = {}
     for row in sorted(rows, key=lambda row: row["prefecture_code"] != ""):
-        bodies[row["code"]] = Municipality.objects.create(
+        # get_or_create: the personas' factory may have made 東京都 already.
+        bodies[row["code"]], _created = Municipality.objects.get_or_create(
             code=row["code"],
-            name=row["name"],
-            name_kana=row["name_kana"],
-            kind=row["kind"],
-            prefecture=bodies.get(row["prefecture_code"]),
+            defaults={
+                "name": row["name"],
+                "name_kana": row["name_kana"],
+                "kind": row["kind"],
+                "prefecture": bodies.get(row["prefecture_code"]),
+            },
         )
     return bodies
 

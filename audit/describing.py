@@ -175,6 +175,8 @@ def _answer_changed(event, detail):
     }
     if detail.get("via") == "excel":
         sentence += _("（Excelから取り込み）")
+    elif detail.get("via") == "open_data":
+        sentence += _("（オープンデータの値を使用）")
     return sentence
 
 
@@ -202,6 +204,18 @@ def _upload(event, detail):
         "questionnaire": _questionnaire(detail.get("questionnaire")),
         "indicator": _indicator(detail.get("indicator")),
         "file": detail.get("file") or event.target,
+    }
+
+
+def _open_data_imported(event, detail):
+    return _(
+        "%(source)s（%(as_of)s時点）を「%(file)s」から取り込みました：%(municipalities)d団体・%(values)d件の値"
+    ) % {
+        "source": detail["source"],
+        "as_of": date_format(datetime.date.fromisoformat(detail["as_of"])),
+        "file": detail["file"],
+        "municipalities": detail["municipalities"],
+        "values": detail["values"],
     }
 
 
@@ -483,6 +497,7 @@ _SENTENCES = {
     ),
     AuditAction.BULK_EXPORT_STARTED: _bulk_export,
     AuditAction.UPLOAD: _upload,
+    AuditAction.OPEN_DATA_IMPORTED: _open_data_imported,
     AuditAction.CATALOGUE_PUBLISHED: _edition_event(
         gettext_lazy("評価枠組みの版%(edition)sを公開しました。")
     ),

@@ -73,6 +73,7 @@ class AuditAction(models.TextChoices):
     CATALOGUE_INDICATOR_CHANGED = "catalogue_indicator_changed", _("指標の変更")
     CATALOGUE_INDICATOR_DELETED = "catalogue_indicator_deleted", _("指標の削除")
     CATALOGUE_INDICATOR_MOVED = "catalogue_indicator_moved", _("指標の並べ替え")
+    OPEN_DATA_IMPORTED = "open_data_imported", _("オープンデータの取り込み")
 
 
 # Who reads which events. A municipality's coordinators read the events recorded with it,
@@ -118,6 +119,8 @@ PORTAL_ACTIONS = frozenset(
         AuditAction.PASSWORD_RESET_THROTTLED,
         AuditAction.TWO_FACTOR_REMOVED,
         AuditAction.BULK_EXPORT_STARTED,
+        # Official statistics for every body at once: no one municipality's event.
+        AuditAction.OPEN_DATA_IMPORTED,
     }
 )
 MUNICIPALITY_ACTIONS = frozenset(AuditAction) - CATALOGUE_ACTIONS - PORTAL_ACTIONS

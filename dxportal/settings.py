@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "plans",
     "reports",
     "audit",
+    "opendata",
     "portal",
 ]
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("exports/", include("exports.urls")),
     path("audit/", include("audit.urls")),
+    path("open-data/", include("opendata.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

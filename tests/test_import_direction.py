@@ -19,6 +19,7 @@ LAYERS = [
     "frameworks",
     "assessments",
     "results",
+    "opendata",
     "plans",
     "reports",
     "exports",
@@ -48,6 +49,9 @@ ALLOWED_UPWARD = {
     ("results.views", "plans.selectors"),
     # The municipality's page links the dashboard of its newest round with results.
     ("municipalities.views", "results.latest"),
+    # The area page shows each indicator's suggested answer from open data, whose peer
+    # values follow the benchmarks' minimum group size (results).
+    ("assessments.views.answering", "opendata.suggestions"),
 }
 
 

@@ -61,6 +61,7 @@ from assessments.my_work import (
 from assessments.return_comments import return_comments
 from assessments.selectors import questionnaire_for
 from assessments.submitting import SubmitError, questionnaire_submit
+from opendata.suggestions import suggestions_for
 
 AREA_PAGE = "assessments/answering/area.html"
 HISTORY_PAGE_SIZE = 50
@@ -115,6 +116,13 @@ def _last_event(questionnaire, kind):
         .order_by("-at", "-id")
         .first()
     )
+
+
+def _with_open_data(questionnaire, forms) -> None:
+    """Each form's suggested answer from open data, with its national and peer values."""
+    suggestions = suggestions_for(questionnaire.round.municipality, [f.indicator for f in forms])
+    for form in forms:
+        form.open_data = suggestions.get(form.indicator.pk)
 
 
 def _saved_text(answer, *, confirmed: bool = False) -> str:
@@ -219,6 +227,7 @@ def _area_context(request, questionnaire, sheet, area, *, replace=None):
     for form in forms:
         if form.indicator.pk in comments:
             form.return_comment = comments[form.indicator.pk].comment
+    _with_open_data(questionnaire, forms)
     areas = sheet.areas
     index = next(i for i, a in enumerate(areas) if a.pk == area.pk)
     return {
@@ -261,6 +270,7 @@ def _save_response(request, questionnaire, form, *, state, status_text, status=2
             request, questionnaire, sheet, indicator.area, replace={indicator.pk: form}
         )
         return render(request, AREA_PAGE, context, status=status)
+    _with_open_data(questionnaire, [form])
     response = render(
         request,
         f"{AREA_PAGE}#save_response",
@@ -287,7 +297,17 @@ def _save_response(request, questionnaire, form, *, state, status_text, status=2
 def save(request, questionnaire_id: int, indicator_code: str):
     questionnaire = questionnaire_for(request, questionnaire_id, to_answer=True)
     indicator = _assigned_indicator(questionnaire, indicator_code)
-    form = AnswerForm(indicator, fiscal_year=questionnaire.round.fiscal_year, data=request.POST)
+    data, via = request.POST, "web"
+    if data.get("open_data"):
+        # 「この値を使う」: the value is the server's own (never the posted one), saved by the
+        # normal path (version check, history and audit marked as from open data).
+        suggestion = suggestions_for(questionnaire.round.municipality, [indicator]).get(
+            indicator.pk
+        )
+        if suggestion is not None:
+            data, via = data.copy(), "open_data"
+            data["number"] = suggestion.fill
+    form = AnswerForm(indicator, fiscal_year=questionnaire.round.fiscal_year, data=data)
     locked_reason = _read_only_reason(request, questionnaire)
     if locked_reason:
         form.is_valid()
@@ -310,7 +330,7 @@ def save(request, questionnaire_id: int, indicator_code: str):
             values=form.values,
             base_version=form.base_version,
             user=request.user,
-            via="web",
+            via=via,
         )
     except QuestionnaireLocked as locked:
         return _save_response(

@@ -563,6 +563,11 @@ EXPECTED = {
     "frameworks:diff": (None, {"GET": {"-": "200 200 200 200 200 200 200 200 200"}}),
     "frameworks:edition": (_public_edition, {"GET": {"-": "200 200 200 200 200 200 200 200 200"}}),
     "frameworks:editor": (None, {"GET": {"-": f"{EDITORS_ONLY} 200 200"}}),
+    # An empty POST is refused by its form (no file): 400, nothing imported.
+    "opendata:imports": (
+        None,
+        {"GET": {"-": f"{EDITORS_ONLY} 200 200"}, "POST": {"-": f"{EDITORS_ONLY} 400 400"}},
+    ),
     "frameworks:editor_diff": (None, {"GET": {"-": f"{EDITORS_ONLY} 200 200"}}),
     "frameworks:editor_edition": (
         _draft,

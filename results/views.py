@@ -8,6 +8,7 @@ consultants (others, and departments of other municipalities: 404).
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import F, Prefetch
@@ -17,7 +18,9 @@ from django.views.decorators.http import require_GET
 
 from accounts.access import Capability, access_for
 from assessments.selectors import round_department_for, round_for
-from frameworks.models import AnswerType, Edition, EditionStatus, Stage
+from frameworks.models import AnswerType, Edition, EditionStatus, Indicator, Stage
+from frameworks.rules import full_score_for
+from municipalities.size_bands import ALL_BANDS, SizeBand
 from plans.selectors import action_plan_for
 from results.benchmarks import K_ANONYMITY
 from results.dashboard import dashboard_for, department_results_for
@@ -149,17 +152,50 @@ def gating_example() -> list[GatingRow]:
 
 
 def published_editions_with_stages():
-    """Published editions with their stages in order (two queries)."""
+    """Published editions with their stages in order, and their count indicators whose
+    full score is set by size band (`scaled_counts`): three queries."""
+    scaled_counts = (
+        Indicator.objects.filter(answer_type=AnswerType.COUNT)
+        .exclude(full_score_by_band={})
+        .select_related("area")
+        .order_by("area__order", "order")
+    )
     return (
         Edition.objects.filter(status=EditionStatus.PUBLISHED)
         .select_related("framework")
-        .prefetch_related(Prefetch("stages", queryset=Stage.objects.order_by("order")))
+        .prefetch_related(
+            Prefetch("stages", queryset=Stage.objects.order_by("order")),
+            Prefetch("indicators", queryset=scaled_counts, to_attr="scaled_counts"),
+        )
         .order_by("framework__code", F("published_on").desc(nulls_last=True), "-version")
     )
 
 
+@dataclass(frozen=True)
+class BandThreshold:
+    band: SizeBand
+    full_score: Decimal | None
+
+
+def band_thresholds(indicator: Indicator) -> list[BandThreshold]:
+    """The full score of each size band the indicator lists, as scoring decides it."""
+    return [
+        BandThreshold(
+            band,
+            full_score_for(
+                full_score_at=indicator.full_score_at,
+                full_score_by_band=indicator.full_score_by_band,
+                band_code=band.code,
+            ),
+        )
+        for band in ALL_BANDS
+        if band.code in indicator.full_score_by_band
+    ]
+
+
 @require_GET
 def rules(request):
+    editions = list(published_editions_with_stages())
     return render(
         request,
         "results/rules.html",
@@ -167,7 +203,12 @@ def rules(request):
             "answer_types": [
                 (answer_type.label, answer_type.scoring_rule) for answer_type in AnswerType
             ],
-            "editions": published_editions_with_stages(),
+            "editions": editions,
+            "scaled_counts": [
+                (edition, [(i, band_thresholds(i)) for i in edition.scaled_counts])
+                for edition in editions
+                if edition.scaled_counts
+            ],
             "example": worked_example(),
             "gating": gating_example(),
         },

@@ -206,8 +206,10 @@ def _area_context(request, questionnaire, sheet, area, *, replace=None):
     indicators = sheet.load_area_details(area)
     read_only_reason = _read_only_reason(request, questionnaire)
     replace = replace or {}
+    municipality = questionnaire.round.municipality
     forms = [
-        replace.get(indicator.pk) or AnswerForm(indicator, answer=sheet.answers.get(indicator.pk))
+        replace.get(indicator.pk)
+        or AnswerForm(indicator, municipality=municipality, answer=sheet.answers.get(indicator.pk))
         for indicator in indicators
     ]
     comments = return_comments(questionnaire)
@@ -282,7 +284,7 @@ def _save_response(request, questionnaire, form, *, state, status_text, status=2
 def save(request, questionnaire_id: int, indicator_code: str):
     questionnaire = questionnaire_for(request, questionnaire_id, to_answer=True)
     indicator = _assigned_indicator(questionnaire, indicator_code)
-    form = AnswerForm(indicator, data=request.POST)
+    form = AnswerForm(indicator, municipality=questionnaire.round.municipality, data=request.POST)
     locked_reason = _read_only_reason(request, questionnaire)
     if locked_reason:
         form.is_valid()
@@ -322,7 +324,11 @@ def save(request, questionnaire_id: int, indicator_code: str):
             status=409,
             conflict=Conflict(form, theirs),
         )
-    saved = AnswerForm(indicator, answer=result.answer if result.answer.pk else None)
+    saved = AnswerForm(
+        indicator,
+        municipality=questionnaire.round.municipality,
+        answer=result.answer if result.answer.pk else None,
+    )
     text = _saved_text(result.answer, confirmed=result.confirmed)
     if not request.htmx:
         messages.success(request, f"{indicator.code}: {text}")
@@ -341,7 +347,11 @@ def _evidence_response(request, questionnaire, indicator, *, message="", error="
             messages.success(request, f"{indicator.code}: {message}")
             return redirect(_area_url(questionnaire, indicator.area, indicator))
         sheet = load_sheet(questionnaire)
-        form = AnswerForm(indicator, answer=sheet.answers.get(indicator.pk))
+        form = AnswerForm(
+            indicator,
+            municipality=questionnaire.round.municipality,
+            answer=sheet.answers.get(indicator.pk),
+        )
         form.evidence_error = error
         context = _area_context(
             request, questionnaire, sheet, indicator.area, replace={indicator.pk: form}
@@ -352,7 +362,7 @@ def _evidence_response(request, questionnaire, indicator, *, message="", error="
         .prefetch_related("files")
         .first()
     )
-    form = AnswerForm(indicator, answer=answer)
+    form = AnswerForm(indicator, municipality=questionnaire.round.municipality, answer=answer)
     form.evidence_message = message
     form.evidence_error = error
     response = render(

@@ -88,8 +88,9 @@ def test_only_get(client):
     assert client.post(URL).status_code == 405
 
 
-# The published editions and their stages: two queries, however many editions.
-RULES_PAGE_QUERIES = 2
+# The published editions, their stages and their count indicators scaled by size band:
+# three queries, however many editions.
+RULES_PAGE_QUERIES = 3
 
 
 @pytest.mark.parametrize("editions", [1, 3])

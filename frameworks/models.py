@@ -11,6 +11,7 @@ How an answer maps to a 0–100 score is stated per answer type in
 """
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -18,6 +19,9 @@ from django.utils.translation import gettext_lazy as _
 
 from dxportal.text_limits import DESCRIPTION_MAX, SENTENCE_MAX, LimitedTextField
 from frameworks.rules import full_score_for
+
+if TYPE_CHECKING:
+    from municipalities.size_bands import SizeBand
 
 
 class Framework(models.Model):
@@ -234,6 +238,23 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.question[:40]}"
+
+    def full_scores_by_band(self) -> list[tuple["SizeBand", Decimal | None]]:
+        """Each size band the indicator lists, in the bands' order, with its full score."""
+        from municipalities.size_bands import ALL_BANDS
+
+        return [
+            (
+                band,
+                full_score_for(
+                    full_score_at=self.full_score_at,
+                    full_score_by_band=self.full_score_by_band,
+                    band_code=band.code,
+                ),
+            )
+            for band in ALL_BANDS
+            if band.code in self.full_score_by_band
+        ]
 
     def full_score_for(self, municipality) -> Decimal | None:
         """The value that scores 100 for `municipality` (a count indicator; rules.full_score_for)."""

@@ -77,7 +77,9 @@ def band_full_score_problems(full_score_by_band: Mapping[str, object]) -> list[t
                     f"人口規模区分のコードではありません（書けるのは: {', '.join(BAND_CODES)}）。",
                 )
             )
-        elif not isinstance(value, bool) and isinstance(value, int | float | Decimal) and value <= 0:
+        elif (
+            not isinstance(value, bool) and isinstance(value, int | float | Decimal) and value <= 0
+        ):
             problems.append((code, "満点とする値は0より大きい数にしてください。"))
     return problems
 

@@ -8,7 +8,6 @@ consultants (others, and departments of other municipalities: 404).
 """
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import F, Prefetch
@@ -19,8 +18,6 @@ from django.views.decorators.http import require_GET
 from accounts.access import Capability, access_for
 from assessments.selectors import round_department_for, round_for
 from frameworks.models import AnswerType, Edition, EditionStatus, Indicator, Stage
-from frameworks.rules import full_score_for
-from municipalities.size_bands import ALL_BANDS, SizeBand
 from plans.selectors import action_plan_for
 from results.benchmarks import K_ANONYMITY
 from results.dashboard import dashboard_for, department_results_for
@@ -171,28 +168,6 @@ def published_editions_with_stages():
     )
 
 
-@dataclass(frozen=True)
-class BandThreshold:
-    band: SizeBand
-    full_score: Decimal | None
-
-
-def band_thresholds(indicator: Indicator) -> list[BandThreshold]:
-    """The full score of each size band the indicator lists, as scoring decides it."""
-    return [
-        BandThreshold(
-            band,
-            full_score_for(
-                full_score_at=indicator.full_score_at,
-                full_score_by_band=indicator.full_score_by_band,
-                band_code=band.code,
-            ),
-        )
-        for band in ALL_BANDS
-        if band.code in indicator.full_score_by_band
-    ]
-
-
 @require_GET
 def rules(request):
     editions = list(published_editions_with_stages())
@@ -205,7 +180,7 @@ def rules(request):
             ],
             "editions": editions,
             "scaled_counts": [
-                (edition, [(i, band_thresholds(i)) for i in edition.scaled_counts])
+                (edition, [(i, i.full_scores_by_band()) for i in edition.scaled_counts])
                 for edition in editions
                 if edition.scaled_counts
             ],

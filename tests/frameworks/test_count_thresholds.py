@@ -253,3 +253,21 @@ def test_correcting_citations_leaves_the_bands_alone(tmp_path, scaled):
     assert indicator.full_score_by_band == {"designated_city": 60.0, "town_village_1": 3.0}
     assert indicator.edition.status == EditionStatus.PUBLISHED
     assert "    ONL-01: full_score_by_band" in out.getvalue()  # named, left alone
+
+
+def test_the_bands_in_their_order_with_the_value_the_rule_gives():
+    indicator = Indicator(answer_type=AnswerType.COUNT, full_score_at=Decimal("27"))
+    indicator.full_score_by_band = BY_BAND  # designated_city after town_village_1 here
+    assert [(band.code, value) for band, value in indicator.full_scores_by_band()] == [
+        ("designated_city", Decimal("60.0")),
+        ("town_village_1", Decimal("3.0")),
+    ]
+
+
+@pytest.mark.django_db
+def test_the_catalogue_page_shows_the_bands(client, scaled):
+    response = client.get(f"/catalogue/{scaled.framework.code}/{scaled.version}/")
+
+    html = response.content.decode()
+    assert "人口規模区分ごとの満点とする値" in html
+    assert "政令指定都市: 60件、町村 I（5千人未満）: 3件" in html

@@ -119,9 +119,19 @@ class AnswerForm:
     text_max = COMMENT_MAX
     url_max = URL_MAX
 
-    def __init__(self, indicator, *, fiscal_year: int, answer: Answer | None = None, data=None):
+    def __init__(
+        self,
+        indicator,
+        *,
+        fiscal_year: int,
+        municipality=None,
+        answer: Answer | None = None,
+        data=None,
+    ):
         self.indicator = indicator
         self.fiscal_year = fiscal_year  # the round's: target years count from it
+        # The body answering: a count's full score depends on its size band.
+        self.municipality = municipality
         self.answer = answer
         self.is_bound = data is not None
         self.errors: dict[str, str] = {}
@@ -263,6 +273,29 @@ class AnswerForm:
     @property
     def evidence_hint(self) -> str:
         return evidence_location_hint()
+
+    @property
+    def count_hint(self) -> str:
+        """How to write a count, and the value that scores full marks for this body."""
+        hint = _("0以上の整数で入力します（全角数字も使えます）。")
+        if self.municipality is None:
+            return hint
+        full_score = self.indicator.full_score_for(self.municipality)
+        if full_score is None:
+            return hint
+        hint += " " + _("貴団体では%(value)s%(unit)s以上で満点（100点）です。") % {
+            "value": format_number(full_score),
+            "unit": self.indicator.unit,
+        }
+        if self.indicator.full_score_by_band:
+            band = self.municipality.size_band
+            hint += " " + (
+                _("満点とする値は人口規模区分ごとに決まっています（貴団体: %(band)s）。")
+                % {"band": band}
+                if band is not None
+                else _("人口が登録されていないため、人口規模区分によらない値を用いています。")
+            )
+        return hint
 
     @property
     def unit(self) -> str:

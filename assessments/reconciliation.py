@@ -172,7 +172,7 @@ def reconciliation_for(
                     stage="",
                     answer_type=indicator.answer_type,
                     max_level=max(levels, default=0),
-                    full_score_at=indicator.full_score_at,
+                    full_score_at=indicator.full_score_for(round_.municipality),
                     answered=True,
                     not_applicable=answer.not_applicable,
                     level=answer.level,

@@ -7,6 +7,7 @@ compares two snapshots without touching the database.
 from dataclasses import dataclass, field
 
 from frameworks.models import Edition
+from municipalities.size_bands import BAND_CODES
 
 AREA_FIELDS = ("name", "name_en", "description", "source")
 INDICATOR_FIELDS = (
@@ -18,6 +19,7 @@ INDICATOR_FIELDS = (
     "weight",
     "unit",
     "full_score_at",
+    "full_score_by_band",
     "municipality_kinds",
     "department_kinds",
     "scale",
@@ -79,6 +81,11 @@ def snapshot(edition: Edition) -> dict:
                 "weight": str(i.weight),
                 "unit": i.unit,
                 "full_score_at": "" if i.full_score_at is None else str(i.full_score_at),
+                "full_score_by_band": ", ".join(
+                    f"{code}: {i.full_score_by_band[code]:g}"
+                    for code in BAND_CODES
+                    if code in i.full_score_by_band
+                ),
                 "municipality_kinds": ", ".join(i.municipality_kinds),
                 "department_kinds": ", ".join(i.department_kinds),
                 "scale": _scale_text(i),

@@ -10,11 +10,18 @@ How an answer maps to a 0–100 score is stated per answer type in
 `AnswerType.scoring_rule` and implemented by the scoring module.
 """
 
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dxportal.text_limits import DESCRIPTION_MAX, SENTENCE_MAX, LimitedTextField
+from frameworks.rules import full_score_for
+
+if TYPE_CHECKING:
+    from municipalities.size_bands import SizeBand
 
 
 class Framework(models.Model):
@@ -204,6 +211,11 @@ class Indicator(models.Model):
         blank=True,
         help_text=_("件数・人数で、この値以上を100点とします。"),
     )
+    # {size band code: value}: overrides full_score_at for a body in that band
+    # (frameworks.rules.full_score_for; FORMAT.md, "Count thresholds by size").
+    full_score_by_band = models.JSONField(
+        _("人口規模区分ごとの満点とする値"), default=dict, blank=True
+    )
     municipality_kinds = models.JSONField(
         _("対象とする団体の区分"), default=list, blank=True, help_text=_("空欄はすべての区分")
     )
@@ -226,6 +238,32 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.question[:40]}"
+
+    def full_scores_by_band(self) -> list[tuple["SizeBand", Decimal | None]]:
+        """Each size band the indicator lists, in the bands' order, with its full score."""
+        from municipalities.size_bands import ALL_BANDS
+
+        return [
+            (
+                band,
+                full_score_for(
+                    full_score_at=self.full_score_at,
+                    full_score_by_band=self.full_score_by_band,
+                    band_code=band.code,
+                ),
+            )
+            for band in ALL_BANDS
+            if band.code in self.full_score_by_band
+        ]
+
+    def full_score_for(self, municipality) -> Decimal | None:
+        """The value that scores 100 for `municipality` (a count indicator; rules.full_score_for)."""
+        band = municipality.size_band
+        return full_score_for(
+            full_score_at=self.full_score_at,
+            full_score_by_band=self.full_score_by_band,
+            band_code=band.code if band else None,
+        )
 
 
 class RubricLevel(models.Model):

@@ -4,8 +4,10 @@ Shared by the file importer (which reports them with file and line) and by
 publishing from the editor (which reports them per indicator).
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
+
+from municipalities.size_bands import BAND_CODES
 
 MIN_WEIGHT = Decimal("0.1")
 MAX_WEIGHT = Decimal("10")
@@ -41,6 +43,45 @@ def count_problems(full_score_at: Decimal | None) -> list[str]:
     if full_score_at is None or full_score_at <= 0:
         return ["件数・人数の指標には、満点とする値（0より大きい数）が必要です。"]
     return []
+
+
+def full_score_for(
+    *,
+    full_score_at: Decimal | None,
+    full_score_by_band: Mapping[str, float],
+    band_code: str | None,
+) -> Decimal | None:
+    """The value that scores 100 on a count indicator for a body in the size band `band_code`.
+
+    A body whose band (municipalities.size_bands) is listed in `full_score_by_band`
+    uses that value; any other body, and one without a band (a city, town or
+    village whose population is unknown), uses the plain `full_score_at`.
+    Scoring, the answering page and the rules page all ask this function.
+    """
+    if band_code is not None and band_code in full_score_by_band:
+        return Decimal(str(full_score_by_band[band_code]))
+    return full_score_at
+
+
+def band_full_score_problems(full_score_by_band: Mapping[str, object]) -> list[tuple[str, str]]:
+    """(band code, problem) for each entry that is not a known band, or whose number is not positive.
+
+    A value that is not a number at all is the reader's to report (it knows the file's types).
+    """
+    problems = []
+    for code, value in full_score_by_band.items():
+        if code not in BAND_CODES:
+            problems.append(
+                (
+                    code,
+                    f"人口規模区分のコードではありません（書けるのは: {', '.join(BAND_CODES)}）。",
+                )
+            )
+        elif (
+            not isinstance(value, bool) and isinstance(value, int | float | Decimal) and value <= 0
+        ):
+            problems.append((code, "満点とする値は0より大きい数にしてください。"))
+    return problems
 
 
 def scale_problems(

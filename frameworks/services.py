@@ -114,7 +114,7 @@ def edition_clone(*, edition: Edition, version: str, title: str) -> Edition:
                 edition=clone,
                 area=areas[i.area_id],
                 stage=stages[i.stage_id],
-                **_copy(i, _INDICATOR_FIELDS),
+                **_copy(i, _CLONED_INDICATOR_FIELDS),
             )
             for i in originals
         ]
@@ -143,6 +143,9 @@ _INDICATOR_FIELDS = (
     "code order question question_en help_text help_text_en answer_type weight unit "
     "full_score_at municipality_kinds department_kinds source source_url"
 )
+# The editor's form does not edit the thresholds by size band (catalogue files do), so an
+# edit keeps them; a clone copies them with the rest.
+_CLONED_INDICATOR_FIELDS = f"{_INDICATOR_FIELDS} full_score_by_band"
 
 
 def _copy(obj, names: str) -> dict:
@@ -475,6 +478,8 @@ def _indicator_save(indicator: Indicator, data: IndicatorData) -> Indicator:
         if name != "order":
             setattr(indicator, name, getattr(data, name))
     indicator.stage = data.stage
+    if data.answer_type != "count":
+        indicator.full_score_by_band = {}  # only a count is scored against them
     indicator.full_clean()
     indicator.save()
     # The scale is replaced as a whole: what the editor submitted is the rubric.

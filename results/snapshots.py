@@ -73,6 +73,7 @@ from django.utils import timezone
 from assessments.models import Answer, Assignment, Consolidation, Round
 from assessments.municipality_answers import municipality_answers
 from frameworks.models import AnswerType, Indicator, Stage
+from municipalities.models import Municipality
 from results.models import ScoreSnapshot, SnapshotTrigger
 from results.scoring import (
     AreaResult,
@@ -93,7 +94,10 @@ RoundInputs = dict[int | None, list[IndicatorInput]]
 # --- loading -----------------------------------------------------------------------------
 
 
-def _indicator_input(indicator: Indicator, answer: Answer | None) -> IndicatorInput:
+def _indicator_input(
+    indicator: Indicator, answer: Answer | None, municipality: Municipality
+) -> IndicatorInput:
+    full_score_at = indicator.full_score_for(municipality)  # by the body's size band
     base: dict[str, Any] = {
         "code": indicator.code,
         "area": indicator.area.code,
@@ -102,9 +106,7 @@ def _indicator_input(indicator: Indicator, answer: Answer | None) -> IndicatorIn
         "foundation": indicator.area.is_foundation,
         "weight": float(indicator.weight),
         "max_level": indicator.top_level or 0,
-        "full_score_at": (
-            float(indicator.full_score_at) if indicator.full_score_at is not None else None
-        ),
+        "full_score_at": float(full_score_at) if full_score_at is not None else None,
     }
     if answer is None or not answer.is_answered:
         return IndicatorInput(**base)
@@ -129,9 +131,9 @@ class Scored:
     target_year: int | None = None  # the fiscal year the target is for, if it names one
 
 
-def _scored(indicator: Indicator, answer: Answer | None) -> Scored:
+def _scored(indicator: Indicator, answer: Answer | None, municipality: Municipality) -> Scored:
     """The answer, and the answer with its target level in place of its current level."""
-    now = _indicator_input(indicator, answer)
+    now = _indicator_input(indicator, answer, municipality)
     if (
         answer is None
         or answer.target_level is None
@@ -155,9 +157,10 @@ def round_inputs(round_: Round) -> tuple[RoundInputs, list[StageRule]]:
 def round_scored(round_: Round) -> tuple[dict[int | None, list[Scored]], list[StageRule]]:
     """`round_inputs` with each answer's target beside it.
 
-    Five queries whatever the size of the round: stages, indicators (with
-    their highest rubric level), assignments, answers (with choices),
-    consolidations.
+    Five queries whatever the size of the round (with the round's municipality
+    loaded, as snapshots_refresh loads it: a count's full score depends on its
+    size band): stages, indicators (with their highest rubric level),
+    assignments, answers (with choices), consolidations.
     """
     stages = [
         StageRule(code, float(threshold))
@@ -174,6 +177,7 @@ def round_scored(round_: Round) -> tuple[dict[int | None, list[Scored]], list[St
             "answer_type",
             "weight",
             "full_score_at",
+            "full_score_by_band",
             "area__code",
             "area__is_foundation",
             "stage__code",
@@ -196,16 +200,20 @@ def round_scored(round_: Round) -> tuple[dict[int | None, list[Scored]], list[St
         Consolidation.objects.filter(round=round_).values_list("indicator_id", "answer_id")
     )
 
+    # A count's full score depends on the body's size band; callers load the round with it.
+    municipality = round_.municipality
     by_department = {(answer.indicator_id, answer.answered_by_id): answer for answer in answers}
     inputs: dict[int | None, list[Scored]] = {None: []}
     for indicator_id, department_id, _is_owner in assignments:
         answer = by_department.get((indicator_id, department_id))
-        inputs.setdefault(department_id, []).append(_scored(indicators[indicator_id], answer))
+        inputs.setdefault(department_id, []).append(
+            _scored(indicators[indicator_id], answer, municipality)
+        )
     counted = municipality_answers(
         assignments=assignments, answers=by_department, consolidated=consolidated
     )
     for indicator_id, answer in counted.items():
-        inputs[None].append(_scored(indicators[indicator_id], answer))
+        inputs[None].append(_scored(indicators[indicator_id], answer, municipality))
     return inputs, stages
 
 
@@ -364,7 +372,11 @@ def snapshots_refresh(*, round: Round, trigger: SnapshotTrigger | str) -> list[S
     the round loses its snapshot.
     """
     # The round's row lock serialises refreshes, so two cannot both create the same snapshot.
-    locked = Round.objects.select_for_update().get(pk=round.pk)
+    locked = (
+        Round.objects.select_for_update(of=("self",))
+        .select_related("municipality")
+        .get(pk=round.pk)
+    )
     inputs, stages = round_scored(locked)
     existing = {s.department_id: s for s in ScoreSnapshot.objects.filter(round=locked)}
     now = timezone.now()

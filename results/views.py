@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.access import Capability, access_for
 from assessments.selectors import round_department_for, round_for
-from frameworks.models import AnswerType, Edition, EditionStatus, PolicyArea, Stage
+from frameworks.models import AnswerType, Edition, EditionStatus, Indicator, PolicyArea, Stage
 from plans.selectors import action_plan_for
 from results.benchmarks import K_ANONYMITY
 from results.dashboard import dashboard_for, department_results_for
@@ -149,8 +149,15 @@ def gating_example() -> list[GatingRow]:
 
 
 def published_editions_with_stages():
-    """Published editions with their stages in order and their foundation areas, as
-    `foundation_areas` (three queries)."""
+    """Published editions with their stages in order, their foundation areas
+    (`foundation_areas`) and their count indicators whose full score is set by size band
+    (`scaled_counts`): four queries."""
+    scaled_counts = (
+        Indicator.objects.filter(answer_type=AnswerType.COUNT)
+        .exclude(full_score_by_band={})
+        .select_related("area")
+        .order_by("area__order", "order")
+    )
     return (
         Edition.objects.filter(status=EditionStatus.PUBLISHED)
         .select_related("framework")
@@ -161,6 +168,7 @@ def published_editions_with_stages():
                 queryset=PolicyArea.objects.filter(is_foundation=True).order_by("order"),
                 to_attr="foundation_areas",
             ),
+            Prefetch("indicators", queryset=scaled_counts, to_attr="scaled_counts"),
         )
         .order_by("framework__code", F("published_on").desc(nulls_last=True), "-version")
     )
@@ -168,6 +176,7 @@ def published_editions_with_stages():
 
 @require_GET
 def rules(request):
+    editions = list(published_editions_with_stages())
     return render(
         request,
         "results/rules.html",
@@ -175,7 +184,12 @@ def rules(request):
             "answer_types": [
                 (answer_type.label, answer_type.scoring_rule) for answer_type in AnswerType
             ],
-            "editions": published_editions_with_stages(),
+            "editions": editions,
+            "scaled_counts": [
+                (edition, [(i, i.full_scores_by_band()) for i in edition.scaled_counts])
+                for edition in editions
+                if edition.scaled_counts
+            ],
             "example": worked_example(),
             "gating": gating_example(),
         },

@@ -214,11 +214,13 @@ def _area_context(request, questionnaire, sheet, area, *, replace=None):
     indicators = sheet.load_area_details(area)
     read_only_reason = _read_only_reason(request, questionnaire)
     replace = replace or {}
+    municipality = questionnaire.round.municipality
     forms = [
         replace.get(indicator.pk)
         or AnswerForm(
             indicator,
             fiscal_year=questionnaire.round.fiscal_year,
+            municipality=municipality,
             answer=sheet.answers.get(indicator.pk),
         )
         for indicator in indicators
@@ -307,7 +309,12 @@ def save(request, questionnaire_id: int, indicator_code: str):
         if suggestion is not None:
             data, via = data.copy(), "open_data"
             data["number"] = suggestion.fill
-    form = AnswerForm(indicator, fiscal_year=questionnaire.round.fiscal_year, data=data)
+    form = AnswerForm(
+        indicator,
+        fiscal_year=questionnaire.round.fiscal_year,
+        municipality=questionnaire.round.municipality,
+        data=data,
+    )
     locked_reason = _read_only_reason(request, questionnaire)
     if locked_reason:
         form.is_valid()
@@ -350,6 +357,7 @@ def save(request, questionnaire_id: int, indicator_code: str):
     saved = AnswerForm(
         indicator,
         fiscal_year=questionnaire.round.fiscal_year,
+        municipality=questionnaire.round.municipality,
         answer=result.answer if result.answer.pk else None,
     )
     text = _saved_text(result.answer, confirmed=result.confirmed)
@@ -373,6 +381,7 @@ def _evidence_response(request, questionnaire, indicator, *, message="", error="
         form = AnswerForm(
             indicator,
             fiscal_year=questionnaire.round.fiscal_year,
+            municipality=questionnaire.round.municipality,
             answer=sheet.answers.get(indicator.pk),
         )
         form.evidence_error = error
@@ -385,7 +394,12 @@ def _evidence_response(request, questionnaire, indicator, *, message="", error="
         .prefetch_related("files")
         .first()
     )
-    form = AnswerForm(indicator, fiscal_year=questionnaire.round.fiscal_year, answer=answer)
+    form = AnswerForm(
+        indicator,
+        fiscal_year=questionnaire.round.fiscal_year,
+        municipality=questionnaire.round.municipality,
+        answer=answer,
+    )
     form.evidence_message = message
     form.evidence_error = error
     response = render(

@@ -37,6 +37,7 @@ _INDICATOR_OTHER = (
     "weight",
     "unit",
     "full_score_at",
+    "full_score_by_band",
 )
 
 

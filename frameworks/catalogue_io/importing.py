@@ -196,6 +196,7 @@ def _write(catalogue: Catalogue) -> Edition:
                 weight=entry.weight,
                 unit=entry.unit,
                 full_score_at=entry.full_score_at,
+                full_score_by_band={code: float(v) for code, v in entry.full_score_by_band.items()},
                 municipality_kinds=list(entry.municipality_kinds),
                 department_kinds=list(entry.department_kinds),
                 source=entry.source,

@@ -40,6 +40,7 @@ INDICATOR_KEYS = (
     "weight",
     "unit",
     "full_score_at",
+    "full_score_by_band",
     "municipality_kinds",
     "department_kinds",
     "source",
@@ -135,6 +136,7 @@ class IndicatorEntry:
     weight: Decimal
     unit: str
     full_score_at: Decimal | None
+    full_score_by_band: dict[str, Decimal]  # size band code → value, in size_bands order
     municipality_kinds: tuple[str, ...]
     department_kinds: tuple[str, ...]
     source: str

@@ -48,8 +48,15 @@ from frameworks.models import (
     RubricLevel,
     Stage,
 )
-from frameworks.rules import choice_problems, count_problems, rubric_problems, weight_problems
+from frameworks.rules import (
+    band_full_score_problems,
+    choice_problems,
+    count_problems,
+    rubric_problems,
+    weight_problems,
+)
 from municipalities.models import DepartmentKind, MunicipalityKind
+from municipalities.size_bands import BAND_CODES
 
 # full_score_at is DecimalField(max_digits=10, decimal_places=1).
 _FULL_SCORE_LIMIT = Decimal(10**9)
@@ -264,6 +271,7 @@ def _indicator(
     full_score_at = check.number(record, path, "full_score_at")
     if full_score_at is not None and full_score_at >= _FULL_SCORE_LIMIT:
         check.add(f"{path}.full_score_at", f"{_FULL_SCORE_LIMIT}未満にしてください。")
+    full_score_by_band = _full_score_by_band(check, path, record)
     levels = _levels(check, path, record)
     choices = _choices(check, path, record)
     _check_scale(
@@ -293,6 +301,7 @@ def _indicator(
         weight=weight or Decimal(0),
         unit=check.text(record, path, "unit", Indicator),
         full_score_at=full_score_at,
+        full_score_by_band=full_score_by_band,
         municipality_kinds=check.kinds(record, path, "municipality_kinds", MunicipalityKind.values),
         department_kinds=check.kinds(record, path, "department_kinds", DepartmentKind.values),
         source=check.text(record, path, "source", Indicator),
@@ -301,6 +310,28 @@ def _indicator(
         choices=tuple(choice for choice in choices if choice is not None),
         predecessors=tuple(predecessors),
     )
+
+
+def _full_score_by_band(check: FieldChecker, path: str, record: dict) -> dict[str, Decimal]:
+    """The values that score 100 by size band (FORMAT.md, "Count thresholds by size")."""
+    here = f"{path}.full_score_by_band"
+    value = record.get("full_score_by_band")
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        check.add(here, f"「区分のコード: 値」の形で書いてください（現在: {shown(value)}）。")
+        return {}
+    for code, message in band_full_score_problems(value):
+        check.add(f"{here}.{code}", message)
+    values = {}
+    for code in BAND_CODES:  # in the bands' own order, as the writer writes them
+        if code in value:
+            number = check.number(value, here, code)
+            if number is not None and number >= _FULL_SCORE_LIMIT:
+                check.add(f"{here}.{code}", f"{_FULL_SCORE_LIMIT}未満にしてください。")
+            elif number is not None and number > 0:
+                values[code] = number
+    return values
 
 
 def _levels(check: FieldChecker, path: str, record: dict) -> list[LevelEntry | None]:
@@ -353,6 +384,7 @@ def _check_scale(
         "choices": AnswerType.CHOICE,
         "unit": AnswerType.COUNT,
         "full_score_at": AnswerType.COUNT,
+        "full_score_by_band": AnswerType.COUNT,
     }
     for key, owner in only_for.items():
         if answer_type and answer_type != owner and record.get(key) not in (None, "", []):

@@ -13,6 +13,7 @@ from django.db.models import Prefetch
 
 from frameworks.catalogue_io.schema import FORMAT
 from frameworks.models import Edition, Indicator, IndicatorLineage
+from municipalities.size_bands import BAND_CODES
 
 # Long Japanese sentences are never folded: a change to one word stays a
 # one-line diff, and the output does not depend on where PyYAML would wrap.
@@ -124,6 +125,12 @@ def _indicator(indicator: Indicator) -> dict:
     item["weight"] = Decimal(indicator.weight)
     _put(item, "unit", indicator.unit)
     _put(item, "full_score_at", indicator.full_score_at)
+    if indicator.full_score_by_band:
+        item["full_score_by_band"] = {
+            code: Decimal(str(indicator.full_score_by_band[code]))
+            for code in BAND_CODES  # the bands' own order, whatever order they were stored in
+            if code in indicator.full_score_by_band
+        }
     _put(item, "municipality_kinds", _Inline(indicator.municipality_kinds))
     _put(item, "department_kinds", _Inline(indicator.department_kinds))
     _put(item, "source", indicator.source)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from frameworks.diff import EditionDiff, ItemDiff, edition_diff
 from frameworks.models import AnswerType, Edition, EditionStatus, Indicator, PolicyArea, Stage
 from frameworks.templatetags.catalogue import department_kind_labels, municipality_kind_labels
+from municipalities.size_bands import band_by_code
 
 # --- editions, newest first ---------------------------------------------------------
 
@@ -128,6 +129,7 @@ FIELD_LABELS: dict[str, Promise] = {
     "weight": _("重み"),
     "unit": _("単位"),
     "full_score_at": _("満点とする値"),
+    "full_score_by_band": _("人口規模区分ごとの満点とする値"),
     "municipality_kinds": _("対象とする団体の区分"),
     "department_kinds": _("回答する部署の種類"),
     "scale": _("ルーブリック・選択肢"),
@@ -146,6 +148,9 @@ def _shown(name: str, value: str) -> str:
         return municipality_kind_labels(_kinds(value))
     if name == "department_kinds":
         return department_kind_labels(_kinds(value))
+    if name == "full_score_by_band":
+        pairs = [part.split(": ") for part in _kinds(value)]
+        return "、".join(f"{band_by_code(code)}: {number}" for code, number in pairs)
     return value
 
 

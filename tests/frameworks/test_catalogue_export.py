@@ -108,6 +108,9 @@ indicators:
     weight: 0.1
     unit: 件
     full_score_at: 27.5
+    full_score_by_band:
+      designated_city: 60.0
+      town_village_1: 5.5
   - code: ONL-02
     area: online
     stage: transformation

@@ -716,7 +716,8 @@ def test_every_problem_is_reported_at_once(tmp_path):
         f"{path}:{line_of(text, 'threshold: 0')}: stages[1].threshold: 1以上100以下の整数にしてください（現在: 0）。",
         f"{path}:{line_of(text, 'colour: red')}: indicators[0].colour: 不明な項目です"
         "（書ける項目: code, area, stage, question, question_en, help, help_en, answer_type, "
-        "weight, unit, full_score_at, municipality_kinds, department_kinds, source, "
+        "weight, unit, full_score_at, full_score_by_band, municipality_kinds, department_kinds, "
+        "source, "
         "source_url, levels, choices, predecessors）。",
         f"{path}:{line_of(text, 'weight: 12')}: indicators[1].weight: 重みは0.1以上10以下にしてください（現在: 12）。",
     ]

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from frameworks.models import EditionStatus, Stage
+from frameworks.models import AnswerType, EditionStatus, Indicator, Stage
 from tests.frameworks.factories import make_edition
 from tests.frontend.page import Page
 
@@ -100,9 +100,9 @@ def test_only_get(client):
     assert client.post(URL).status_code == 405
 
 
-# The published editions, their stages and their foundation areas: three queries, however
-# many editions.
-RULES_PAGE_QUERIES = 3
+# The published editions, their stages, their foundation areas and their count indicators
+# scaled by size band: four queries, however many editions.
+RULES_PAGE_QUERIES = 4
 
 
 @pytest.mark.parametrize("editions", [1, 3])
@@ -113,3 +113,32 @@ def test_rules_page_queries_do_not_grow(client, django_assert_num_queries, editi
         page = _page(client)
     tables = [t for t in page.all("table") if t.attrs.get("id", "").startswith("thresholds-")]
     assert len(tables) == editions
+
+
+def test_count_thresholds_by_size_band_are_listed_per_published_edition(client):
+    published = make_edition(title="公開中の版", version="2.0")
+    draft = make_edition(title="下書きの版", version="3.0", status=EditionStatus.DRAFT)
+    for edition in (published, draft):
+        Indicator.objects.filter(edition=edition, answer_type=AnswerType.COUNT).update(
+            full_score_by_band={"designated_city": 20.0, "town_village_1": 2.0}
+        )
+    count = Indicator.objects.get(edition=published, answer_type=AnswerType.COUNT)
+
+    page = _page(client)
+    section = page.one("section", id="count-thresholds")
+
+    tables = [t for t in page.all("table") if t.attrs.get("id", "").startswith("count-")]
+    assert [t.attrs["id"] for t in tables] == ["count-thresholds-jichitai-dx-2.0"]  # published
+    row = page.one("tr", id=f"count-threshold-{published.pk}-{count.code}")
+    full = f"{count.full_score_at.normalize():f}{count.unit}"  # 10.0 → "10"
+    assert row.text == (
+        f"{count.code} {count.question} "
+        f"政令指定都市: 20{count.unit}、町村 I（5千人未満）: 2{count.unit} {full}"
+    )
+    assert "下書きの版" not in section.text
+
+
+def test_without_scaled_counts_the_rules_page_says_so(client):
+    make_edition()
+    section = _page(client).one("section", id="count-thresholds")
+    assert "人口規模区分ごとに満点とする値を決めた指標はありません" in section.text

@@ -2,8 +2,10 @@
 
 Every export (CSV, XLSX, the workbook round trip, the audit log's CSV) writes
 free text through `safe_text`, and the workbook importer reads it back with
-`typed_text`.
+`typed_text`. Sheets size their columns with `display_width`.
 """
+
+from unicodedata import east_asian_width
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -33,3 +35,15 @@ def typed_text(value: str) -> str:
     if value.startswith("'") and value[1:].startswith((*_FORMULA_STARTS, "'")):
         return value[1:]
     return value
+
+
+def display_width(value: str) -> int:
+    """How many columns of a spreadsheet `value` fills: its longest line, with full-width
+    (CJK) characters counting two, as Excel and LibreOffice draw them twice as wide."""
+    return max(
+        (
+            sum(2 if east_asian_width(char) in "WF" else 1 for char in line)
+            for line in value.split("\n")
+        ),
+        default=0,
+    )

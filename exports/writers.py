@@ -1,11 +1,22 @@
 """Writing a RoundExport (exports.tables) as CSV, XLSX and JSON.
 
-Formula injection (CWE-1236): every text cell goes through the workbook
-module's `safe_text` (assessments.workbooks.layout), which prefixes a
-formula-like start (= + - @ tab CR and their full-width forms) with an
+Formula injection (CWE-1236): every text cell goes through
+dxportal.spreadsheet_text.safe_text, which prefixes a formula-like start (= + - @ tab CR and their full-width forms) with an
 apostrophe, in the CSV as in the XLSX; the XLSX also marks each text cell as
 a string so that openpyxl can never store it as a formula. Numbers stay
 numbers.
+
+Every row of the answers and scores tables begins with the round's identity
+(団体コード, 団体名, 年度, ラウンドID) and a 行の種類 to filter on, so that the
+files of several municipalities and years concatenate into one table for a
+pivot table; exports/README.md lists every column and value.
+
+XLSX cells are typed: numbers are numbers, dates and datetimes real date
+cells. Excel has no time zones, so a datetime is written as the wall-clock
+time in Japan (naive JST) and its header says 日本時間; the CSV writes the
+same time as text. Columns are as wide as their header and content
+(full-width characters count two), the header row is frozen and carries an
+autofilter.
 
 CSV is UTF-8 with a byte-order mark: Excel on Japanese Windows opens a CSV
 without a BOM as Shift_JIS and garbles every kanji; with the BOM it reads
@@ -20,7 +31,7 @@ import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -29,9 +40,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
+from assessments.models import Round
 from assessments.workbooks.layout import SHEET_TITLE_MAX
+from dxportal.japanese_calendar import JAPAN
 from dxportal.number_format import rounded
-from dxportal.spreadsheet_text import safe_text
+from dxportal.spreadsheet_text import display_width, safe_text
 from exports.tables import AnswerInfo, Given, IndicatorExport, RoundExport
 from results.snapshots import round_identity
 
@@ -40,12 +53,44 @@ JSON_VERSION = 1
 # Scores in the tables: two decimals, halves up as everywhere (dxportal.number_format);
 # the JSON keeps full precision.
 SCORE_DIGITS = 2
+# How the XLSX shows typed cells. Datetimes are naive JST (see the module docstring).
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+CSV_DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"  # the same, as text Excel reads back as a date
+SCORE_FORMAT = "0.00"  # every float cell is a score, a percentage or a weight, to SCORE_DIGITS
+TEXT_FORMAT = "@"  # Excel keeps a text cell text when it is edited (団体コード's leading zero)
+MAX_COLUMN_WIDTH = 60  # long questions and comments stay readable without a huge column
+FILTER_BUTTON_WIDTH = 2  # the autofilter's drop-down covers the header's last characters
 
 
 @dataclass(frozen=True)
 class Column:
     header: Any  # a lazy translation
     value: Callable[[Any], Any]
+
+
+def identity_columns(round_: Round) -> list[Column]:
+    """Whose round each row belongs to: the first columns of every table (and the 概要 sheet).
+
+    The round has no name; 団体コード and 年度 identify it (one round per municipality and
+    fiscal year), and ラウンドID is the portal's id for it, the one in the URLs, the JSON
+    (round.id) and the bulk export's summary.csv. 年度 is the 西暦 number, which sorts and
+    groups in a pivot table; 令和 would be a second column saying the same thing.
+    """
+    municipality = round_.municipality
+    return [
+        Column(gettext_lazy("団体コード"), lambda _row: municipality.code),
+        Column(gettext_lazy("団体名"), lambda _row: municipality.name),
+        Column(gettext_lazy("年度"), lambda _row: round_.fiscal_year),
+        Column(gettext_lazy("ラウンドID"), lambda _row: round_.pk),
+    ]
+
+
+ROW_KIND_HEADER = gettext_lazy("行の種類")
+# 行の種類's values, fixed so that people can filter on them (exports/README.md):
+MUNICIPALITY_ANSWER = gettext_lazy("団体（採用された回答）")  # the answer that stands for the body
+MUNICIPALITY_WHOLE = gettext_lazy("団体全体")  # the municipality's score card
+DEPARTMENT = gettext_lazy("部署")  # a department's own answer or score card
 
 
 # --- answers ---------------------------------------------------------------------------------
@@ -84,6 +129,7 @@ def _answer(field: str) -> Callable[[AnswerRow], Any]:
 
 
 ANSWER_COLUMNS = [
+    Column(ROW_KIND_HEADER, lambda r: MUNICIPALITY_ANSWER if r.is_municipality else DEPARTMENT),
     Column(gettext_lazy("指標コード"), lambda r: r.indicator.info.code),
     Column(gettext_lazy("分野コード"), lambda r: r.indicator.info.area_code),
     Column(gettext_lazy("分野"), lambda r: r.indicator.info.area_name),
@@ -91,10 +137,6 @@ ANSWER_COLUMNS = [
     Column(gettext_lazy("段階"), lambda r: r.indicator.info.stage_name),
     Column(gettext_lazy("設問"), lambda r: r.indicator.info.question),
     Column(gettext_lazy("回答形式"), lambda r: r.indicator.info.answer_type_label),
-    Column(
-        gettext_lazy("区分"),
-        lambda r: _("団体としての回答") if r.is_municipality else _("部署の回答"),
-    ),
     Column(gettext_lazy("回答部署"), lambda r: r.given.department),
     Column(gettext_lazy("主担当"), lambda r: r.given.is_owner),
     Column(
@@ -113,7 +155,7 @@ ANSWER_COLUMNS = [
     ),
     Column(gettext_lazy("得点"), lambda r: r.given.score),
     Column(gettext_lazy("重み"), lambda r: r.indicator.info.weight),
-    Column(gettext_lazy("更新日時"), _answer("updated_at")),
+    Column(gettext_lazy("更新日時（日本時間）"), _answer("updated_at")),
 ]
 
 # --- scores ----------------------------------------------------------------------------------
@@ -130,8 +172,9 @@ SCORE_KINDS = {
 }
 
 SCORE_COLUMNS = [
-    Column(gettext_lazy("対象"), lambda r: r.department or _("団体全体")),
-    Column(gettext_lazy("集計"), lambda r: SCORE_KINDS[r.kind]),
+    Column(ROW_KIND_HEADER, lambda r: MUNICIPALITY_WHOLE if r.department is None else DEPARTMENT),
+    Column(gettext_lazy("部署"), lambda r: r.department),
+    Column(gettext_lazy("集計単位"), lambda r: SCORE_KINDS[r.kind]),
     Column(gettext_lazy("分野コード"), lambda r: r.area_code),
     Column(gettext_lazy("分野"), lambda r: r.area_name),
     Column(gettext_lazy("段階コード"), lambda r: r.stage_code),
@@ -159,18 +202,19 @@ class Table:
 
 
 def answers_table(export: RoundExport) -> Table:
-    return Table(ANSWER_COLUMNS, answer_rows(export))
+    return Table([*identity_columns(export.round), *ANSWER_COLUMNS], answer_rows(export))
 
 
 def scores_table(export: RoundExport) -> Table:
-    return Table(SCORE_COLUMNS, export.score_rows())
+    return Table([*identity_columns(export.round), *SCORE_COLUMNS], export.score_rows())
 
 
 TABLES = {"answers": answers_table, "scores": scores_table}
 
 
-def _cell(value: Any) -> str | int | float | Decimal | None:
-    """A cell's value: numbers as numbers, everything else as formula-safe text."""
+def _cell(value: Any) -> str | int | float | Decimal | date | None:
+    """A cell's value: numbers as numbers, dates as dates (datetimes as naive JST),
+    everything else as formula-safe text."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -180,11 +224,23 @@ def _cell(value: Any) -> str | int | float | Decimal | None:
     if isinstance(value, int | Decimal):
         return value
     if isinstance(value, datetime):
-        value = timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
+        return timezone.localtime(value, JAPAN).replace(tzinfo=None)
+    if isinstance(value, date):
+        return value
     return safe_text(str(value))
 
 
 # --- CSV -------------------------------------------------------------------------------------
+
+
+def _csv_field(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime(CSV_DATETIME_FORMAT)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def csv_bytes(table: Table) -> bytes:
@@ -193,7 +249,7 @@ def csv_bytes(table: Table) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(safe_text(h) for h in table.header())
     for values in table.values():
-        writer.writerow("" if v is None else v for v in values)
+        writer.writerow(_csv_field(v) for v in values)
     return "\ufeff".encode() + out.getvalue().encode("utf-8")
 
 
@@ -203,25 +259,58 @@ def csv_bytes(table: Table) -> bytes:
 def _summary_rows(export: RoundExport) -> list[tuple[str, Any]]:
     round_ = export.round
     return [
-        (_("団体コード"), round_.municipality.code),
-        (_("団体名"), round_.municipality.name),
-        (_("年度"), round_.fiscal_year),
+        *((str(column.header), column.value(None)) for column in identity_columns(round_)),
         (_("評価基準"), f"{round_.edition.framework.name} {round_.edition.version}"),
-        (_("書き出し日時"), export.generated_at),
+        (_("基準日"), round_.reference_date),
+        (_("書き出し日時（日本時間）"), export.generated_at),
     ]
 
 
+def _shown(value: Any) -> str:
+    """The cell as Excel shows it with the formats below, to size its column."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime(CSV_DATETIME_FORMAT)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:.{SCORE_DIGITS}f}"
+    return str(value)
+
+
+def _style(cell) -> None:
+    value = cell.value
+    if isinstance(value, str):
+        # openpyxl stores any str starting with "=" as a formula; safe_text
+        # already prevents that, and this makes sure of it.
+        cell.data_type = "s"
+        cell.number_format = TEXT_FORMAT
+    elif isinstance(value, datetime):
+        cell.number_format = DATETIME_FORMAT
+    elif isinstance(value, date):
+        cell.number_format = DATE_FORMAT
+    elif isinstance(value, float):
+        cell.number_format = SCORE_FORMAT
+
+
 def write_sheet(workbook: Workbook, title: str, header: list[str], rows) -> None:
+    """A sheet of typed cells under a frozen header with an autofilter, columns fitted."""
     sheet = workbook.create_sheet(title=safe_text(title)[:SHEET_TITLE_MAX])
     for values in [header, *rows]:
         sheet.append(values)
+    widths: dict[str, int] = {}
     for row in sheet.iter_rows():
         for cell in row:
-            if isinstance(cell.value, str):
-                # openpyxl stores any str starting with "=" as a formula; safe_text
-                # already prevents that, and this makes sure of it.
-                cell.data_type = "s"
+            _style(cell)
+            width = display_width(_shown(cell.value))
+            if cell.row == 1:
+                width += FILTER_BUTTON_WIDTH
+            widths[cell.column_letter] = max(widths.get(cell.column_letter, 0), width)
+    for letter, width in widths.items():
+        sheet.column_dimensions[letter].width = min(width + 2, MAX_COLUMN_WIDTH)  # + margins
     sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
 
 
 def xlsx_bytes(export: RoundExport) -> bytes:

@@ -48,11 +48,11 @@ def test_answers_csv_has_the_municipality_answer_then_each_department(client, pe
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     rows = csv_rows(response)
     m1 = [row for row in rows if row["指標コード"] == "M-1"]
-    assert [(r["区分"], r["回答部署"], r["値"], r["得点"]) for r in m1] == [
+    assert [(r["行の種類"], r["回答部署"], r["値"], r["得点"]) for r in m1] == [
         # The coordinator chose 税務課's answer: the municipality's score is 100.
-        ("団体としての回答", "税務課", "4", "100.0"),
-        ("部署の回答", "DX推進課", "2", "50.0"),
-        ("部署の回答", "税務課", "4", "100.0"),
+        ("団体（採用された回答）", "税務課", "4", "100.0"),
+        ("部署", "DX推進課", "2", "50.0"),
+        ("部署", "税務課", "4", "100.0"),
     ]
     dx = m1[1]
     assert dx["主担当"] == "はい"
@@ -71,21 +71,24 @@ def test_scores_csv_has_overall_areas_and_stages_from_the_snapshot(client, perso
     rows = csv_rows(get(client, personas.coordinator_a, url("table_csv", round_a, table="scores")))
 
     snapshot = ScoreSnapshot.objects.get(round=round_a, department=None)
-    municipality = [row for row in rows if row["対象"] == "団体全体"]
+    municipality = [row for row in rows if row["行の種類"] == "団体全体"]
+    assert {row["部署"] for row in municipality} == {""}
     overall = municipality[0]
-    assert overall["集計"] == "総合"
+    assert overall["集計単位"] == "総合"
     assert float(overall["得点"]) == pytest.approx(snapshot.overall_score, abs=0.01)
     assert overall["到達段階コード"] == snapshot.stage_attained
     assert float(overall["回答率（%）"]) == snapshot.completeness
-    kinds = {row["集計"] for row in municipality}
+    kinds = {row["集計単位"] for row in municipality}
     assert kinds == {"総合", "段階別", "分野", "分野×段階"}
-    areas = [row for row in municipality if row["集計"] == "分野"]
+    areas = [row for row in municipality if row["集計単位"] == "分野"]
     assert [(row["分野コード"], row["分野"]) for row in areas] == [
         ("std", "標準化"),
         ("sec", "セキュリティ"),
     ]
     # Each department's own card follows the municipality's.
-    assert {row["対象"] for row in rows} == {"団体全体", "DX推進課", "税務課"}
+    departments = [row for row in rows if row["行の種類"] == "部署"]
+    assert {row["部署"] for row in departments} == {"DX推進課", "税務課"}
+    assert len(departments) + len(municipality) == len(rows)
 
 
 def test_unknown_table_is_404(client, personas, round_a):
@@ -138,8 +141,8 @@ def test_json_is_structured_and_documented(client, personas, round_a):
 def test_a_round_without_answers_or_scores_still_exports(client, personas):
     round_ = make_tiny_round(personas, [("M-1", "std", 0)])
     rows = csv_rows(get(client, personas.coordinator_a, url("table_csv", round_, table="answers")))
-    assert [(r["区分"], r["回答"], r["得点"]) for r in rows][0] == (
-        "団体としての回答",
+    assert [(r["行の種類"], r["回答"], r["得点"]) for r in rows][0] == (
+        "団体（採用された回答）",
         "未回答",
         "",
     )

@@ -368,18 +368,18 @@ def said_by_csv(rows: list[dict[str, str]], department: Department | None = None
         "基盤の分野": "foundation_area",
         "基盤の分野×段階": "foundation_area_stage",
     }
-    name = department.name if department else "団体全体"
+    kind, name = ("部署", department.name) if department else ("団体全体", "")
     return _said_by_score_rows(
         [
             (
-                kinds[row["集計"]],
+                kinds[row["集計単位"]],
                 row["分野コード"],
                 row["段階コード"],
                 _csv_number(row["得点"]),
                 row["到達段階"],
             )
             for row in rows
-            if row["対象"] == name
+            if (row["行の種類"], row["部署"]) == (kind, name)
         ]
     )
 

@@ -117,7 +117,7 @@ def check_every_surface(client, round_, body: Body, items: list[Item], *, pdf: b
     # The CSV's two decimals are the stored scores'.
     stored = {row.code: row.score for row in board.areas}
     for row in csv_rows:
-        if row["対象"] == "団体全体" and row["集計"] == "分野":
+        if row["行の種類"] == "団体全体" and row["集計単位"] == "分野":
             written = None if row["得点"] == "" else float(row["得点"])
             assert written == pytest.approx(stored[row["分野コード"]], abs=0.005)
 
@@ -328,15 +328,15 @@ def test_a_foundation_is_stated_beside_the_ladder_on_every_surface(personas, cli
 
     # The exports label the foundation's rows as such, with no stage attained.
     client.force_login(body.coordinator)
-    rows = [r for r in csv_score_rows(client, round_) if r["対象"] == "団体全体"]
+    rows = [r for r in csv_score_rows(client, round_) if r["行の種類"] == "団体全体"]
     labelled = [
-        (r["集計"], r["分野コード"], r["到達段階"])
+        (r["集計単位"], r["分野コード"], r["到達段階"])
         for r in rows
         if r["分野コード"] in {"", FOUNDATION}
     ]
     assert ("推進体制（基盤）", "", "") in labelled
     assert ("基盤の分野", FOUNDATION, "") in labelled
-    assert [r["集計"] for r in rows if r["分野コード"] == FOUNDATION] == ["基盤の分野"] + [
+    assert [r["集計単位"] for r in rows if r["分野コード"] == FOUNDATION] == ["基盤の分野"] + [
         "基盤の分野×段階"
     ] * 3
     assert [a for a in json_export(client, round_)["areas"] if a.get("is_foundation")] == [

@@ -56,15 +56,9 @@ def page_median(client: Client, url: str) -> None:
     print(f"GET {url:<44} median {median_ms:6.1f} ms  p95 {p95_ms:6.1f} ms")
 
 
-def bulk_export_throughput(jobs: int = 5) -> None:
-    """Reports per minute of bulk exports of the demo rounds, run in-process by the task's body.
-
-    The demo rounds get their scores stored first (a round without results
-    is not exported); each job exports every one of them.
-    """
+def scored_demo_rounds() -> list:
+    """The demo rounds on the catalogue's editions, with their scores stored."""
     from assessments.models import Round
-    from exports.bulk import export_job_create, export_job_run
-    from exports.models import ExportItem, ItemStatus
     from frameworks.models import EditionStatus
     from results.snapshots import snapshots_refresh
 
@@ -75,6 +69,19 @@ def bulk_export_throughput(jobs: int = 5) -> None:
     rounds = list(Round.objects.select_related("municipality"))
     for round_ in rounds:
         snapshots_refresh(round=round_, trigger="recomputed")
+    return rounds
+
+
+def bulk_export_throughput(jobs: int = 5) -> None:
+    """Reports per minute of bulk exports of the demo rounds, run in-process by the task's body.
+
+    The demo rounds get their scores stored first (a round without results
+    is not exported); each job exports every one of them.
+    """
+    from exports.bulk import export_job_create, export_job_run
+    from exports.models import ExportItem, ItemStatus
+
+    rounds = scored_demo_rounds()
     admin = User.objects.get(email="admin@example.jp")
     start = time.perf_counter()
     for _ in range(jobs):
@@ -91,13 +98,14 @@ def bulk_export_throughput(jobs: int = 5) -> None:
     )
 
 
-def results_pages(client: Client) -> None:
-    """The dashboard, a department's results and the portfolio, on answered demo rounds.
+def answer_demo_rounds() -> None:
+    """横浜市's demo round with every questionnaire answered, and two earlier rounds.
 
     Run after bulk_export_throughput (which loads the catalogue and opens the
-    demo rounds): 横浜市's round gets every questionnaire answered (targets
+    demo rounds): the round gets every questionnaire answered (targets
     included) and two earlier fiscal years on the earlier edition, so the
-    trend goes through the catalogue's lineage.
+    trend goes through the catalogue's lineage. scripts/profile_report.py uses
+    it too.
     """
     from assessments.models import Answer, Round
     from assessments.rounds import round_open
@@ -140,7 +148,15 @@ def results_pages(client: Client) -> None:
             for a in round_.assignments.filter(department=q.department).select_related("indicator")
         )
         snapshots_refresh(round=round_, trigger="recomputed")
+
+
+def results_pages(client: Client) -> None:
+    """The dashboard, a department's results and the portfolio, on answered demo rounds."""
+    from assessments.models import Round
+
+    current = Round.objects.filter(municipality__code="141003").order_by("-fiscal_year").first()
     code, department = "141003", current.questionnaires.order_by("pk").first().department_id
+    coordinator = User.objects.get(email="coordinator@example.jp")
     client.force_login(coordinator)
     page_median(client, reverse("results:dashboard", args=[code, current.pk]))
     page_median(client, reverse("results:department", args=[code, current.pk, department]))
@@ -191,6 +207,7 @@ def main() -> None:
     page_median(client, reverse("municipalities:overview", kwargs={"code": "141003"}))
     page_median(client, reverse("municipalities:departments", kwargs={"code": "141003"}))
     bulk_export_throughput()
+    answer_demo_rounds()
     results_pages(client)
     report_median()
 

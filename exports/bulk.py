@@ -33,9 +33,9 @@ Robustness (SECURITY.md 4 and 23):
   that count as running with a heartbeat older than STALE_AFTER failed,
   releases their leases, and enqueues new runs if no run of the job is left
   (none waits for a worker, none is alive; or all ended with items still
-  pending). The progress page calls it on every
-  poll, and `manage.py resume_exports --stale-after 0` calls it at start-up
-  before the workers start (`make run`).
+  pending). The progress page calls it on every poll, and
+  `manage.py resume_exports --stale-after 0` calls it at start-up before
+  the workers start (`make run`).
 """
 
 import csv

@@ -50,11 +50,11 @@ run: export DEBUG = 1
 # The demo's sign-ins work without an authenticator app; production refuses this.
 run: export TWO_FACTOR_REQUIRED ?= 0
 run: demo
-	@echo "Starting the portal on http://$(HOST):$(PORT)/ (Ctrl-C stops it and its worker)"
+	@echo "Starting the portal on http://$(HOST):$(PORT)/ (Ctrl-C stops it and its workers)"
 	@[ "$$TWO_FACTOR_REQUIRED" != 0 ] || echo "Two-factor sign-in is OFF for this demo (TWO_FACTOR_REQUIRED=0)."
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(VPY) manage.py resume_exports --stale-after 0 && \
-	  $(VPY) manage.py db_worker & \
+	  { $(VPY) manage.py db_worker & $(VPY) manage.py db_worker & } ; \
 	  $(VPY) manage.py runserver $(HOST):$(PORT)
 
 lint: setup-dev

@@ -246,6 +246,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Background tasks (Django's Tasks framework, stored in the database) ------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# How many tasks a bulk export is split into: one per `db_worker` process that should
+# work on it at once (exports.bulk). More runs than workers only wait their turn.
+BULK_EXPORT_RUNS = env_int("BULK_EXPORT_RUNS", 2, minimum=1)
 
 # --- E-mail ------------------------------------------------------------------
 # Django 6.1 mailers. Development prints e-mail to the console; production

@@ -7,24 +7,35 @@ municipality's latest round with results (a municipality snapshot); the
 round is fixed when the job is made, and a municipality without such a
 round gets a 結果なし row in the summary instead of a PDF.
 
+Parallel runs: a job is enqueued as BULK_EXPORT_RUNS tasks (settings), so
+that as many `db_worker` processes work on it at once. Each run leases the
+next pending item nobody holds (`export_item_claim`: the item's claimed_at
+and claimed_by, set under a row lock taken with skip_locked on PostgreSQL,
+in an exclusive transaction on SQLite, which has a single writer anyway),
+renders it, records it, and takes the next, until no item is left to take.
+
 Robustness (SECURITY.md 4 and 23):
-- `export_job_run` (the task's body) works through the items still pending,
-  in order. Each item's PDF and its new state are written in one
-  transaction that first re-reads the item under a lock and gives up if it
-  is no longer pending, so running a job twice, or two runs at once, never
-  makes a second PDF for a municipality and a killed run leaves every item
-  either done or pending.
+- An item's PDF and its new state are written in one transaction that first
+  re-reads the item under a lock and gives up if it is no longer pending,
+  so running a job twice, two runs rendering the same item (a lease taken
+  over from a run that was only slow), or a killed run never make a second
+  PDF for a municipality, and a killed run leaves every item either done or
+  pending.
 - Permissions are checked again for each item when it runs, from the
   owner's current memberships: a consultant unassigned in the meantime gets
   a 権限なし row, not a PDF.
+- A lease older than STALE_AFTER belongs to a dead run (one report takes
+  about a second): another run of the job takes the item over.
 - django_tasks_db leaves the task of a killed worker RUNNING for ever (its
   worker marks a task failed only when the task raises). The job's
-  heartbeat, written at the start of a run and after each item, tells a
-  live run from a dead one: `export_job_resume_if_stale` enqueues a new
-  task for a job whose task is RUNNING with a heartbeat older than
-  STALE_AFTER (or that ended with items still pending). The progress page
-  calls it on every poll, and `manage.py resume_exports --stale-after 0`
-  calls it at start-up before the worker starts (`make run`).
+  heartbeat, written by every run at its start and after each item, tells
+  live runs from dead ones: `export_job_resume_if_stale` marks the runs
+  that count as running with a heartbeat older than STALE_AFTER failed,
+  releases their leases, and enqueues new runs if no run of the job is left
+  (none waits for a worker, none is alive; or all ended with items still
+  pending). The progress page calls it on every poll, and
+  `manage.py resume_exports --stale-after 0` calls it at start-up before
+  the workers start (`make run`).
 """
 
 import csv
@@ -34,13 +45,16 @@ import tempfile
 import zipfile
 from collections.abc import Iterable
 from datetime import timedelta
+from uuid import uuid4
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks_db.models import DBTaskResult
+from django_tasks_db.utils import exclusive_transaction
 
 from accounts.access import Access, Capability
 from assessments.models import Round
@@ -58,7 +72,8 @@ from results.stage_names import stage_label, stage_names
 logger = logging.getLogger(__name__)
 
 MAX_MUNICIPALITIES = 200
-# A run writes its heartbeat after every item (one report takes about a second).
+# A run writes its heartbeat after every item (one report takes about a second); a run
+# silent for longer is dead, and so are its leases.
 STALE_AFTER = timedelta(seconds=60)
 MAX_ATTEMPTS = 5  # a job whose task keeps dying stops being retried
 
@@ -122,12 +137,13 @@ def _rounds(municipalities: Iterable[Municipality], fiscal_year: int | None) -> 
 
 
 def _enqueue(job: ExportJob) -> None:
+    """Enqueue the job's runs: BULK_EXPORT_RUNS, or fewer if fewer items are pending."""
     from exports.tasks import run_export_job  # the task module imports this one
 
-    result = run_export_job.enqueue(job.pk)
-    job.task_id = str(result.id)
+    runs = max(1, min(settings.BULK_EXPORT_RUNS, _pending(job.pk).count()))
+    job.task_ids = [str(run_export_job.enqueue(job.pk).id) for _ in range(runs)]
     job.attempts += 1
-    job.save(update_fields=["task_id", "attempts"])
+    job.save(update_fields=["task_ids", "attempts"])
 
 
 @transaction.atomic
@@ -174,6 +190,29 @@ def _renderer():
 
 def _pending(job_id: int) -> QuerySet:
     return ExportItem.objects.filter(job_id=job_id, status=ItemStatus.PENDING)
+
+
+def export_item_claim(job_id: int, run: str) -> int | None:
+    """Lease the job's next pending item to `run`; its id, or None if none is free.
+
+    Free: never leased, or leased longer than STALE_AFTER ago (its run is dead).
+    PostgreSQL skips the rows another run is leasing this instant; SQLite runs
+    the whole claim in an exclusive transaction (one writer at a time).
+    """
+    now = timezone.now()
+    free = _pending(job_id).filter(
+        Q(claimed_at__isnull=True) | Q(claimed_at__lte=now - STALE_AFTER)
+    )
+    with exclusive_transaction():
+        item_id = (
+            free.select_for_update(skip_locked=True)
+            .order_by("position")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if item_id is not None:
+            ExportItem.objects.filter(pk=item_id).update(claimed_at=now, claimed_by=run)
+    return item_id
 
 
 def _beat(job_id: int) -> None:
@@ -238,12 +277,16 @@ def export_item_process(*, item_id: int, owner_id: int) -> None:
 
 
 def export_job_run(*, job_id: int) -> dict[str, int]:
-    """The task's body: process the pending items in order, then mark the job finished."""
+    """The task's body (one run): process free items one at a time, then finish the job if done.
+
+    Several runs of a job work side by side, each on the items it leased.
+    """
     job = ExportJob.objects.filter(pk=job_id).first()
     if job is None:  # deleted while it waited
         return {}
+    run = uuid4().hex
     _beat(job_id)
-    for item_id in list(_pending(job_id).order_by("position").values_list("pk", flat=True)):
+    while (item_id := export_item_claim(job_id, run)) is not None:
         export_item_process(item_id=item_id, owner_id=job.owner_id)
         _beat(job_id)
     if not _pending(job_id).exists():
@@ -274,42 +317,57 @@ def _abandon(task: DBTaskResult) -> None:
     )
 
 
-def _run_is_dead(job: ExportJob, task: DBTaskResult | None, stale_after: timedelta) -> bool:
-    """Whether the job's last run can no longer finish it (its items still pending)."""
-    if task is None:
-        return True  # its task result was pruned
-    if task.status == "READY":
-        return False  # waiting for a worker
-    if task.status == "RUNNING":
-        last_sign = max(filter(None, [job.heartbeat_at, task.started_at]), default=None)
-        return last_sign is None or last_sign <= timezone.now() - stale_after
-    return True  # the run ended (failed, or a late success) with items left
+def _dead_runs(job: ExportJob, tasks: list[DBTaskResult], stale_after: timedelta) -> list:
+    """The job's runs that count as running but gave no sign of life within stale_after."""
+    cutoff = timezone.now() - stale_after
+    return [
+        task
+        for task in tasks
+        if task.status == "RUNNING"
+        and max(filter(None, [job.heartbeat_at, task.started_at]), default=cutoff) <= cutoff
+    ]
 
 
-def _task_of(job: ExportJob) -> DBTaskResult | None:
-    return DBTaskResult.objects.filter(pk=job.task_id).first() if job.task_id else None
+def _live_runs(tasks: list[DBTaskResult], dead: list[DBTaskResult]) -> bool:
+    """Whether a run of the job waits for a worker or is still running."""
+    return any(task.status in {"READY", "RUNNING"} and task not in dead for task in tasks)
+
+
+def _tasks_of(job: ExportJob) -> list[DBTaskResult]:
+    return list(DBTaskResult.objects.filter(pk__in=job.task_ids)) if job.task_ids else []
 
 
 def export_job_resume_if_stale(job: ExportJob, *, stale_after: timedelta = STALE_AFTER) -> bool:
-    """Enqueue a new run for a job whose run died (see the module docstring); True if it did.
+    """Rescue a job whose runs died (see the module docstring); True if it enqueued new runs.
 
+    Dead runs are marked failed and their leases released; new runs are enqueued
+    only if no run of the job is left to take the items (none waits, none lives).
     A read without locks first, so that polling a live job never takes the write lock.
     """
-    if job.finished_at is not None or not _run_is_dead(job, _task_of(job), stale_after):
+    if job.finished_at is not None:
+        return False
+    tasks = _tasks_of(job)
+    dead = _dead_runs(job, tasks, stale_after)
+    if not dead and _live_runs(tasks, dead):
         return False
     with transaction.atomic():
-        # Again under the job's lock: two pages polling at once enqueue one run.
+        # Again under the job's lock: two pages polling at once enqueue one set of runs.
         locked = ExportJob.objects.select_for_update().get(pk=job.pk)
         if not _pending(locked.pk).exists():
             ExportJob.objects.filter(pk=locked.pk, finished_at__isnull=True).update(
                 finished_at=timezone.now()
             )
             return False
-        task = _task_of(locked)
-        if not _run_is_dead(locked, task, stale_after):
-            return False
-        if task is not None:
+        tasks = _tasks_of(locked)
+        dead = _dead_runs(locked, tasks, stale_after)
+        for task in dead:
             _abandon(task)
+        if dead:  # their leases are void: a waiting or new run may take the items at once
+            _pending(locked.pk).filter(claimed_at__lte=timezone.now() - stale_after).update(
+                claimed_at=None, claimed_by=""
+            )
+        if _live_runs(tasks, dead):
+            return False
         if locked.attempts >= MAX_ATTEMPTS:
             _pending(locked.pk).update(
                 status=ItemStatus.FAILED,

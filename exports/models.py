@@ -1,8 +1,9 @@
 """Bulk export jobs: one PDF report per chosen municipality, and a ZIP to download.
 
 A job is made of items, one per municipality (unique), each with its own
-state. The background task (exports.tasks) renders only the items still
-pending and records each item's PDF together with its new state in one
+state. The job runs as several tasks at once (exports.tasks, one per
+`db_worker` process): each run leases the next pending item nobody holds,
+renders it and records its PDF together with its new state in one
 transaction, so a job whose worker was killed is resumed without
 duplicates or gaps (exports.bulk). The PDFs live in the database for that
 reason: a file written beside the database could not commit with the row.
@@ -36,7 +37,8 @@ class ExportJob(models.Model):
     # heartbeat is old while its task counts as running has lost its worker.
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    task_id = models.CharField(max_length=64, blank=True, help_text="django_tasks_db result id")
+    # The django_tasks_db result ids of the job's current runs (exports.bulk._enqueue).
+    task_ids = models.JSONField(default=list, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -65,6 +67,10 @@ class ExportItem(models.Model):
     completeness = models.FloatField(null=True, blank=True)
     error = models.TextField(blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The lease of a pending item: which run renders it, since when. A lease older than
+    # exports.bulk.STALE_AFTER belongs to a dead run, and another run may take the item.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=32, blank=True)
 
     class Meta:
         ordering = ["job", "position"]

@@ -1,4 +1,5 @@
-"""A real `db_worker` process, killed with SIGKILL mid-job, then resumed (SECURITY.md 23).
+"""Real `db_worker` processes: one killed with SIGKILL mid-job, then resumed (SECURITY.md 23);
+two sharing one job.
 
 The worker runs as a subprocess against the test database (committed data:
 a transactional test). It is killed as soon as the first report is stored;
@@ -66,7 +67,9 @@ def test_a_killed_worker_is_resumed_with_every_municipality_exactly_once(persona
     stored_before_kill = {item.pk: (item.finished_at, bytes(item.pdf)) for item in done}
     assert 1 <= len(stored_before_kill) < MUNICIPALITIES
     # django_tasks_db leaves a killed worker's task RUNNING: nothing else would run it again.
-    assert DBTaskResult.objects.get(pk=job.task_id).status == "RUNNING"
+    assert "RUNNING" in DBTaskResult.objects.filter(pk__in=job.task_ids).values_list(
+        "status", flat=True
+    )
 
     call_command("resume_exports", "--stale-after", "0", verbosity=0)
     subprocess.run(worker_command("--batch"), cwd=PROJECT_ROOT, env=env, check=True, timeout=120)
@@ -92,3 +95,47 @@ def test_a_killed_worker_is_resumed_with_every_municipality_exactly_once(persona
         DBTaskResult.objects.filter(args_kwargs__args=[job.pk]).values_list("status", flat=True)
     )
     assert statuses == {"FAILED", "SUCCESSFUL"}  # the dead run, marked; and the resumed one
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_share_one_job_and_render_each_municipality_once(personas):
+    """Two real `db_worker` processes (BULK_EXPORT_RUNS=2): each takes one of the job's runs,
+    both render reports, and every municipality is in the ZIP once."""
+    count = 8
+    edition = make_edition(indicators=2, areas=2)
+    municipalities = [MunicipalityFactory() for _ in range(count)]
+    for municipality in municipalities:
+        make_scored_round(municipality, edition, personas.admin)
+    job = export_job_create(owner=personas.admin, municipalities=municipalities, fiscal_year=None)
+    assert len(job.task_ids) == 2
+    env = worker_env(BULK_EXPORT_RUNS="2")
+
+    workers = [
+        subprocess.Popen(
+            worker_command("--batch"), cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL
+        )
+        for _ in range(2)
+    ]
+    try:
+        for worker in workers:
+            assert worker.wait(timeout=180) == 0
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
+
+    items = list(job.items.all())
+    assert len(items) == count
+    assert {item.status for item in items} == {ItemStatus.DONE}
+    runs = {item.claimed_by for item in items}
+    assert len(runs) == 2, f"one worker rendered everything: {runs}"
+    with job_zip(job) as archive:
+        contents = zip_contents(archive.read())
+    assert sorted(name.split("_")[0] for name in contents if name.endswith(".pdf")) == sorted(
+        m.code for m in municipalities
+    )
+    statuses = list(
+        DBTaskResult.objects.filter(pk__in=job.task_ids).values_list("status", flat=True)
+    )
+    assert statuses == ["SUCCESSFUL", "SUCCESSFUL"]

@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.template.loader import render_to_string
 
 from reports.rendering import html_to_pdf
 from tests.reports import pdf_tools
@@ -17,11 +16,9 @@ FALLBACK = "Noto-Sans-CJK-JP-Fallback"
 
 
 def snippet_pdf(text: str) -> bytes:
-    """A page in the report's stylesheet with just this text."""
-    style = render_to_string("reports/report.css")
+    """A page in the report's stylesheet (html_to_pdf applies it) with just this text."""
     return html_to_pdf(
-        f'<html lang="ja"><head><title>t</title><style>{style}</style></head>'
-        f"<body><p>{text}</p></body></html>"
+        f'<html lang="ja"><head><title>t</title></head><body><p>{text}</p></body></html>'
     )
 
 

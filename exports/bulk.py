@@ -63,7 +63,7 @@ from audit.recording import record
 from dxportal.number_format import rounded
 from dxportal.spreadsheet_text import safe_text
 from exports.models import ExportItem, ExportJob, ItemStatus
-from exports.writers import SCORE_DIGITS
+from exports.writers import IDENTITY_HEADERS, SCORE_DIGITS
 from frameworks.models import Stage
 from municipalities.models import Municipality
 from results.models import ScoreSnapshot
@@ -392,10 +392,7 @@ def _summary_csv(items: list[ExportItem]) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(
         [
-            _("団体コード"),
-            _("団体名"),
-            _("年度"),
-            _("ラウンドID"),
+            *(str(header) for header in IDENTITY_HEADERS),
             _("総合得点"),
             _("到達段階"),
             _("回答率（%）"),

@@ -69,6 +69,16 @@ class Column:
     value: Callable[[Any], Any]
 
 
+# The identity columns' headers, shared with the bulk export's summary.csv so that its rows
+# join the tables' rows.
+IDENTITY_HEADERS = (
+    gettext_lazy("団体コード"),
+    gettext_lazy("団体名"),
+    gettext_lazy("年度"),
+    gettext_lazy("ラウンドID"),
+)
+
+
 def identity_columns(round_: Round) -> list[Column]:
     """Whose round each row belongs to: the first columns of every table (and the 概要 sheet).
 
@@ -78,11 +88,12 @@ def identity_columns(round_: Round) -> list[Column]:
     groups in a pivot table; 令和 would be a second column saying the same thing.
     """
     municipality = round_.municipality
+    code, name, year, round_id = IDENTITY_HEADERS
     return [
-        Column(gettext_lazy("団体コード"), lambda _row: municipality.code),
-        Column(gettext_lazy("団体名"), lambda _row: municipality.name),
-        Column(gettext_lazy("年度"), lambda _row: round_.fiscal_year),
-        Column(gettext_lazy("ラウンドID"), lambda _row: round_.pk),
+        Column(code, lambda _row: municipality.code),
+        Column(name, lambda _row: municipality.name),
+        Column(year, lambda _row: round_.fiscal_year),
+        Column(round_id, lambda _row: round_.pk),
     ]
 
 

@@ -2,8 +2,11 @@
 
 Every export (CSV, XLSX, the workbook round trip, the audit log's CSV) writes
 free text through `safe_text`, and the workbook importer reads it back with
-`typed_text`.
+`typed_text`. `display_width` is how wide a text shows in a fixed-width grid
+(a spreadsheet column, a terminal table).
 """
+
+import unicodedata
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -33,3 +36,8 @@ def typed_text(value: str) -> str:
     if value.startswith("'") and value[1:].startswith((*_FORMULA_STARTS, "'")):
         return value[1:]
     return value
+
+
+def display_width(text: str) -> int:
+    """Columns the text takes: wide and full-width characters (CJK, ＡＢ) count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

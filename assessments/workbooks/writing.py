@@ -426,5 +426,8 @@ def _write_instructions(
         if column.is_input:
             sheet.cell(row=row, column=1).fill = INPUT_FILL
         row += 1
+    # A label beside a wrapped text stays level with its first line, not its last.
+    for (label,) in sheet.iter_rows(min_col=1, max_col=1):
+        label.alignment = Alignment(vertical="top")
     _print_setup(sheet, one_page=True)
     _protect(sheet)

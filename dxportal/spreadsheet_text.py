@@ -2,7 +2,8 @@
 
 Every export (CSV, XLSX, the workbook round trip, the audit log's CSV) writes
 free text through `safe_text`, and the workbook importer reads it back with
-`typed_text`. Sheets size their columns with `display_width`.
+`typed_text`. `display_width` is how wide a text shows in a fixed-width grid
+(a spreadsheet column, a terminal table): sheets size their columns with it.
 """
 
 from unicodedata import east_asian_width

@@ -6,7 +6,9 @@ cells (code, question, help, answer type, levels), missing or altered
 versions, values parse_answer refuses, and conflicts (the row was edited but
 someone saved the answer after the export). A row nobody edited whose answer
 moved on since the export is left out with a notice, so a stale but
-untouched row never blocks the others.
+untouched row never blocks the others. A sheet the portal did not write (the
+person added it) is left out with a notice; a portal sheet that is missing
+(renamed or deleted) is a problem, since answers typed in it would be lost.
 
 Only a preview without problems can be applied. Applying saves every changed
 row with answer_save(via="excel") in one transaction; if any save meets a
@@ -104,6 +106,7 @@ class Preview:
     changes: list[RowChange] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     skipped: list[Problem] = field(default_factory=list)  # stale rows nobody edited
+    ignored_sheets: list[str] = field(default_factory=list)  # sheets the portal did not write
     unchanged: int = 0
 
     @property
@@ -128,21 +131,34 @@ def import_preview(*, questionnaire: Questionnaire, workbook: RawWorkbook) -> Pr
             "code", flat=True
         )
     )
-    preview = Preview()
+    preview = Preview(ignored_sheets=list(workbook.extra_sheets))
+    for title in workbook.missing_sheets:
+        preview.problems.append(
+            Problem(
+                title,
+                None,
+                "",
+                "",
+                _(
+                    "書き出したシートが見つかりません。シートの名前を変えたり削除したりした場合は、"
+                    "元に戻してください。"
+                ),
+            )
+        )
     seen: dict[str, RawRow] = {}
     for sheet in workbook.sheets:
         if sheet.keys is None:
-            preview.problems.append(
-                Problem(
-                    sheet.title,
-                    1,
-                    "",
-                    "",
-                    _(
-                        "見出し行が書き出した時と違います。列の追加・削除・並べ替えはしないでください。"
-                    ),
+            if identifier.sheets is None:
+                # An older identifier does not list its sheets: this one may be an added one.
+                message = _(
+                    "見出し行がDXポータルの書き出した形式ではありません。"
+                    "列を変えた場合は元に戻し、シートを追加した場合はそのシートを削除してください。"
                 )
-            )
+            else:
+                message = _(
+                    "見出し行が書き出した時と違います。列の追加・削除・並べ替えはしないでください。"
+                )
+            preview.problems.append(Problem(sheet.title, 1, "", "", message))
             continue
         if sheet.too_many_rows:
             preview.problems.append(

@@ -367,9 +367,11 @@ def display_value(item: Item, name: str, values: AnswerValues) -> str:
 
 
 # --- identifier ------------------------------------------------------------------------
-# Signed with SECRET_KEY: which questionnaire the file belongs to, and each
-# row's answer version and values fingerprint at export time. A file edited
-# outside its input cells, or made up, fails the signature or the comparison.
+# Signed with SECRET_KEY: which questionnaire the file belongs to, the titles of
+# the answer sheets it was written with, and each row's answer version and values
+# fingerprint at export time. A file edited outside its input cells, or made up,
+# fails the signature or the comparison; a sheet someone added is told apart from
+# the portal's by its title.
 _SIGNING_SALT = "assessments.workbooks.identifier"
 
 
@@ -377,10 +379,19 @@ _SIGNING_SALT = "assessments.workbooks.identifier"
 class Identifier:
     questionnaire_id: int
     rows: dict[str, tuple[int, str]]  # code → (version, values digest) at export
+    # The answer sheets' titles in the order written; None in a workbook exported
+    # before the titles were signed (its sheets are told apart by their header row).
+    sheets: tuple[str, ...] | None = None
 
 
-def identifier_make(questionnaire_id: int, rows: dict[str, tuple[int, str]]) -> str:
-    payload = {"q": questionnaire_id, "r": {code: list(pair) for code, pair in rows.items()}}
+def identifier_make(
+    questionnaire_id: int, rows: dict[str, tuple[int, str]], sheets: list[str]
+) -> str:
+    payload = {
+        "q": questionnaire_id,
+        "r": {code: list(pair) for code, pair in rows.items()},
+        "s": list(sheets),
+    }
     return signing.dumps(payload, salt=_SIGNING_SALT, compress=True)
 
 
@@ -392,6 +403,11 @@ def identifier_read(text: str) -> Identifier:
             str(code): (int(version), str(digest))
             for code, (version, digest) in payload["r"].items()
         }
-        return Identifier(questionnaire_id=int(payload["q"]), rows=rows)
+        sheets = payload.get("s")
+        if sheets is not None:
+            if not isinstance(sheets, list) or not all(isinstance(s, str) for s in sheets):
+                raise TypeError("sheet titles are not a list of strings")
+            sheets = tuple(sheets)
+        return Identifier(questionnaire_id=int(payload["q"]), rows=rows, sheets=sheets)
     except (KeyError, TypeError, ValueError, AttributeError):
         raise signing.BadSignature("unexpected identifier payload") from None

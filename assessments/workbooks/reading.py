@@ -8,6 +8,13 @@ in any XML part (billion laughs; openpyxl would also refuse it through
 defusedxml), and every entry's CRC. Then openpyxl reads in read-only,
 values-only mode, at most MAX_ROWS rows and the known columns of each sheet.
 
+Only the answer sheets the portal wrote are read: their titles are in the
+signed identifier, so a sheet the person added is set aside by title (and a
+portal sheet renamed or deleted is known to be missing). A sheet's used
+range is read, never its declared size: other office suites declare more
+rows than hold values (LibreOffice, once a row was deleted, declares all
+1 048 576).
+
 Every refusal is a WorkbookRejected with a message for the person who
 uploaded the file.
 """
@@ -79,7 +86,9 @@ class RawSheet:
 @dataclass
 class RawWorkbook:
     identifier: Identifier
-    sheets: list[RawSheet]
+    sheets: list[RawSheet]  # the answer sheets read: those the portal wrote
+    extra_sheets: list[str] = field(default_factory=list)  # titles the portal did not write
+    missing_sheets: list[str] = field(default_factory=list)  # titles written but not found
 
 
 def workbook_open(data: bytes) -> RawWorkbook:
@@ -222,7 +231,7 @@ def workbook_read(data: bytes) -> RawWorkbook:
             # mean the same to the uploader.
             raise _unreadable() from None
         try:
-            return RawWorkbook(identifier=_identifier(workbook), sheets=_sheets(workbook))
+            return _contents(workbook, _identifier(workbook))
         except WorkbookRejected:
             raise
         except Exception:
@@ -257,7 +266,7 @@ def _identifier(workbook) -> Identifier:
     raise missing
 
 
-def _sheets(workbook) -> list[RawSheet]:
+def _contents(workbook, identifier: Identifier) -> RawWorkbook:
     worksheets = [
         sheet
         for sheet in workbook.worksheets
@@ -265,46 +274,70 @@ def _sheets(workbook) -> list[RawSheet]:
     ]
     if len(worksheets) > MAX_SHEETS:
         raise WorkbookRejected(_("シートが多すぎます（%(limit)d まで）。") % {"limit": MAX_SHEETS})
-    sheets = []
+    written = identifier.sheets
+    if written is None:  # exported before the titles were signed: every sheet is read
+        return RawWorkbook(identifier=identifier, sheets=[_sheet(sheet) for sheet in worksheets])
+    present = {sheet.title for sheet in worksheets}
+    return RawWorkbook(
+        identifier=identifier,
+        sheets=[_sheet(sheet) for sheet in worksheets if sheet.title in written],
+        extra_sheets=[sheet.title for sheet in worksheets if sheet.title not in written],
+        missing_sheets=[title for title in written if title not in present],
+    )
+
+
+def _has_value(values) -> bool:
+    return any(value not in (None, "") for value in values)
+
+
+def _sheet(worksheet) -> RawSheet:
+    """The header row and every row with a value in the known columns, up to MAX_ROWS."""
     width = len(COLUMNS)
-    for worksheet in worksheets:
-        raw = None
-        for number, row in enumerate(
-            worksheet.iter_rows(min_row=1, max_row=MAX_ROWS + 1, max_col=width), start=1
-        ):
-            values = [getattr(cell, "value", None) for cell in row]
-            values += [None] * (width - len(values))
-            if raw is None:
-                headers = tuple("" if v is None else str(v).strip() for v in values)
-                while headers and not headers[-1]:
-                    headers = headers[:-1]
-                keys = READABLE_LAYOUTS.get(headers)
-                raw = RawSheet(title=worksheet.title, headers=headers, keys=keys)
-                continue
-            if keys is None:
-                continue  # the importer refuses the sheet by its header row
-            if all(value in (None, "") for value in values):
-                continue
-            if number > MAX_ROWS:
-                raw.too_many_rows = True
-                break
-            percent = frozenset(
-                key
-                for key, cell in zip(keys, row, strict=False)
-                if "%" in (getattr(cell, "number_format", None) or "")
+    raw = None
+    for number, row in enumerate(
+        worksheet.iter_rows(min_row=1, max_row=MAX_ROWS, max_col=width), start=1
+    ):
+        values = [getattr(cell, "value", None) for cell in row]
+        values += [None] * (width - len(values))
+        if raw is None:
+            headers = tuple("" if v is None else str(v).strip() for v in values)
+            while headers and not headers[-1]:
+                headers = headers[:-1]
+            keys = READABLE_LAYOUTS.get(headers)
+            raw = RawSheet(title=worksheet.title, headers=headers, keys=keys)
+            continue
+        if keys is None:
+            break  # the importer refuses the sheet by its header row
+        if not _has_value(values):
+            continue
+        percent = frozenset(
+            key
+            for key, cell in zip(keys, row, strict=False)
+            if "%" in (getattr(cell, "number_format", None) or "")
+        )
+        raw.rows.append(
+            RawRow(
+                sheet=worksheet.title,
+                number=number,
+                cells=dict(zip(keys, values, strict=False)),
+                percent_format=percent,
             )
-            raw.rows.append(
-                RawRow(
-                    sheet=worksheet.title,
-                    number=number,
-                    cells=dict(zip(keys, values, strict=False)),
-                    percent_format=percent,
-                )
-            )
-        raw = raw or RawSheet(title=worksheet.title, headers=())
-        # Rows past the cap are never read; the declared size tells whether there are any.
-        declared = worksheet.max_row
-        if isinstance(declared, int) and declared > MAX_ROWS:
-            raw.too_many_rows = True
-        sheets.append(raw)
-    return sheets
+        )
+    raw = raw or RawSheet(title=worksheet.title, headers=())
+    raw.too_many_rows = raw.keys is not None and _has_value_past(worksheet, MAX_ROWS, width)
+    return raw
+
+
+def _has_value_past(worksheet, last: int, width: int) -> bool:
+    """Whether any row after `last` has a value in the first `width` columns.
+
+    The declared size only bounds the search: LibreOffice declares 1 048 576 rows after
+    a row was deleted, all empty. openpyxl yields the same empty tuple for each row
+    missing from the file; filter() skips those in C, a million in a fraction of a second.
+    """
+    declared = worksheet.max_row
+    if isinstance(declared, int) and declared <= last:
+        return False
+    blank = (None,) * width
+    rows = worksheet.iter_rows(min_row=last + 1, max_col=width, values_only=True)
+    return any(_has_value(values) for values in filter(blank.__ne__, rows))

@@ -7,9 +7,16 @@ is limited to 255 characters and breaks on commas in labels). Every sheet is
 protected with only the input cells unlocked, and the workbook's structure is
 locked so sheets cannot be added or renamed. Protection without a password
 only guides people: the import checks every cell again.
+
+Printing: every sheet is set up for A4 landscape, one page wide; the answer
+sheets repeat their header row on each page and the instructions fit on one
+page. Row heights are set from the wrapped text (`row_height`), because
+neither Excel nor LibreOffice grows a row for wrapped text written by a
+program: without them the question text would overlap the next row.
 """
 
 import datetime
+import math
 import re
 import urllib.parse
 from collections import defaultdict
@@ -47,7 +54,7 @@ from assessments.workbooks.layout import (
     year_label,
 )
 from dxportal.japanese_calendar import fiscal_year_label
-from dxportal.spreadsheet_text import safe_text
+from dxportal.spreadsheet_text import display_width, safe_text
 from frameworks.models import AnswerType
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -58,6 +65,16 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 UNLOCKED = Protection(locked=False)
 WRAP = Alignment(wrap_text=True, vertical="top")
 BOLD = Font(bold=True)
+
+# Points per wrapped line at the default 11 pt: Japanese Excel draws a line of
+# 11 pt 游ゴシック 18.75 pt high, LibreOffice's CJK fallback about 16 pt.
+LINE_HEIGHT = 19.0
+ROW_PADDING = 4.0
+ROW_HEIGHT_MAX = 409.0  # Excel's largest row height
+# A column of width w holds about w Latin digits, but less once the cell's margins
+# are taken off and a CJK character is a little more than two digits wide.
+USABLE_WIDTH = 0.9
+DEFAULT_COLUMN_WIDTH = 8.43  # Excel's, for a column the workbook does not size
 
 INSTRUCTIONS = (
     "取組分野ごとのシートに、この部署が回答する指標が1行に1つずつ並んでいます。",
@@ -105,10 +122,12 @@ def workbook_build(
     _write_instructions(
         instructions,
         questionnaire,
-        identifier=identifier_make(questionnaire.pk, rows),
+        identifier=identifier_make(questionnaire.pk, rows, [sheet.title for sheet in area_sheets]),
         exported_at=exported_at or timezone.now(),
         area_titles=[sheet.title for sheet in area_sheets],
     )
+    for sheet in (instructions, *area_sheets):
+        _fit_row_heights(sheet)
     workbook.security = WorkbookProtection(lockStructure=True)
     workbook.active = 0
     buffer = BytesIO()
@@ -211,7 +230,55 @@ def _write_area(sheet: Worksheet, items: list[Item], lists: _Lists) -> None:
     for row, item in enumerate(items, start=2):
         _write_row(sheet, row, item)
         _add_validations(validations, row, item, lists)
+    _print_setup(sheet, one_page=False)
+    sheet.print_title_rows = "1:1"
     _protect(sheet)
+
+
+def _print_setup(sheet: Worksheet, *, one_page: bool) -> None:
+    """A4 landscape, one page wide; as many pages down as needed unless `one_page`."""
+    setup = sheet.page_setup
+    setup.paperSize = sheet.PAPERSIZE_A4
+    setup.orientation = sheet.ORIENTATION_LANDSCAPE
+    setup.fitToWidth = 1
+    setup.fitToHeight = 1 if one_page else 0  # 0: no limit
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def row_height(texts: list[tuple[str, float]]) -> float | None:
+    """Points for a row whose wrapped cells hold these (text, column width); None: default.
+
+    Each line of a text takes ceil(its display width / the usable column width)
+    wrapped lines (CJK characters count two); the tallest cell sets the row.
+    """
+    lines = max(
+        (
+            sum(
+                max(1, math.ceil(display_width(line) / max(width * USABLE_WIDTH, 1)))
+                for line in text.split("\n")
+            )
+            for text, width in texts
+            if text
+        ),
+        default=1,
+    )
+    if lines <= 1:
+        return None
+    return min(lines * LINE_HEIGHT + ROW_PADDING, ROW_HEIGHT_MAX)
+
+
+def _fit_row_heights(sheet: Worksheet) -> None:
+    """Make every row tall enough for its wrapped cells."""
+    widths = {letter: dimension.width for letter, dimension in sheet.column_dimensions.items()}
+    for row in sheet.iter_rows():
+        texts = [
+            (str(cell.value), widths.get(cell.column_letter) or DEFAULT_COLUMN_WIDTH)
+            for cell in row
+            if cell.value is not None and cell.alignment.wrap_text
+        ]
+        height = row_height(texts)
+        if height is not None:
+            sheet.row_dimensions[row[0].row].height = height
 
 
 def _write_row(sheet: Worksheet, row: int, item: Item) -> None:
@@ -359,4 +426,8 @@ def _write_instructions(
         if column.is_input:
             sheet.cell(row=row, column=1).fill = INPUT_FILL
         row += 1
+    # A label beside a wrapped text stays level with its first line, not its last.
+    for (label,) in sheet.iter_rows(min_col=1, max_col=1):
+        label.alignment = Alignment(vertical="top")
+    _print_setup(sheet, one_page=True)
     _protect(sheet)

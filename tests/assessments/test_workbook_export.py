@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from assessments.answer_values import AnswerValues
 from assessments.answering import answer_save
+from assessments.workbooks import writing
 from assessments.workbooks.contents import questionnaire_items
 from assessments.workbooks.layout import (
     COLUMN_NUMBER,
@@ -311,3 +312,49 @@ def test_download_query_count(client, questionnaire, personas, django_assert_max
     url = reverse("workbooks:download", kwargs={"questionnaire_id": questionnaire.pk})
     with django_assert_max_num_queries(12):
         assert client.get(url).status_code == 200
+
+
+def test_every_sheet_prints_on_a4_landscape_one_page_wide(questionnaire):
+    workbook = load(export(questionnaire))
+    sheets = [workbook[INSTRUCTIONS_TITLE], *answer_sheets(workbook)]
+    assert len(sheets) == 3
+    for sheet in sheets:
+        setup = sheet.page_setup
+        assert (str(setup.paperSize), setup.orientation) == (sheet.PAPERSIZE_A4, "landscape")
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
+        assert setup.fitToWidth == 1
+    # The instructions on one page; answer sheets as many pages down as needed,
+    # each repeating the header row.
+    assert workbook[INSTRUCTIONS_TITLE].page_setup.fitToHeight == 1
+    for sheet in answer_sheets(workbook):
+        assert sheet.page_setup.fitToHeight == 0
+        assert sheet.print_title_rows == "$1:$1"
+
+
+def test_rows_are_tall_enough_for_the_wrapped_question(questionnaire):
+    """設問 is 48 columns wide: about 21 CJK characters a line at the usable width."""
+    indicator = questionnaire.round.edition.indicators.get(code="TXT-01")
+    indicator.question = "住民が行政手続をオンラインで完結できるよう、" * 10
+    indicator.save()
+    workbook = load(export(questionnaire))
+    sheet, row = find_row(workbook, "TXT-01")
+    assert len(indicator.question) == 220
+    # 220 characters of double width in 48 × 0.9 columns: 11 lines, at 19 pt each.
+    assert sheet.row_dimensions[row].height == 11 * writing.LINE_HEIGHT + writing.ROW_PADDING
+    # A maturity row is as tall as its rubric (five levels, some wrapping) needs.
+    _sheet, maturity = find_row(workbook, "STD-01")
+    options = cell(workbook, "STD-01", "options").value
+    assert options.count("\n") == 4
+    assert sheet.row_dimensions[maturity].height == writing.row_height([(options, 40)])
+    assert sheet.row_dimensions[maturity].height >= 5 * writing.LINE_HEIGHT
+    # The header row wraps 「版（変更しないでください）」 in its 10-column cell.
+    assert sheet.row_dimensions[1].height == 3 * writing.LINE_HEIGHT + writing.ROW_PADDING
+
+
+def test_row_height_counts_cjk_characters_double_and_each_line():
+    assert writing.row_height([("a" * 40, 48)]) is None  # fits one line: default height
+    assert writing.row_height([("あ" * 40, 48)]) == 2 * writing.LINE_HEIGHT + writing.ROW_PADDING
+    assert writing.row_height([("a\nb\nc", 48), ("x", 10)]) == (
+        3 * writing.LINE_HEIGHT + writing.ROW_PADDING
+    )
+    assert writing.row_height([("あ" * 5000, 10)]) == writing.ROW_HEIGHT_MAX

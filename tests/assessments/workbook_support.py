@@ -8,14 +8,21 @@ hostile files.
 
 import datetime
 import io
+import warnings
 import zipfile
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
 from django.urls import reverse
 
 from assessments.models import Questionnaire
-from assessments.workbooks.layout import COLUMN_NUMBER, INSTRUCTIONS_TITLE, LISTS_TITLE
+from assessments.workbooks.layout import (
+    COLUMN_NUMBER,
+    IDENTIFIER_LABEL,
+    INSTRUCTIONS_TITLE,
+    LISTS_TITLE,
+)
 from assessments.workbooks.writing import workbook_build
 from frameworks.models import AnswerType
 from tests.assessment_factories import open_round
@@ -138,3 +145,37 @@ def rezip(
         for name, content in add.items():
             target.writestr(name, content)
     return out.getvalue()
+
+
+LIBREOFFICE = Path(__file__).parent / "files" / "libreoffice"
+
+
+def identifier_text(data: bytes) -> str:
+    """The signed identifier cell's text in a workbook."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl on parts LibreOffice adds
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    try:
+        for label, value in workbook[INSTRUCTIONS_TITLE].iter_rows(max_col=2, values_only=True):
+            if label == IDENTIFIER_LABEL:
+                return value
+    finally:
+        workbook.close()
+    raise AssertionError("no identifier")
+
+
+def libreoffice_file(questionnaire: Questionnaire, name: str) -> bytes:
+    """files/libreoffice/<name>.xlsx (see its README), signed for `questionnaire`.
+
+    The fixture was exported from make_workbook_round's questionnaire and saved by
+    LibreOffice. Only the identifier's text is swapped, in the shared strings
+    LibreOffice wrote, for the one this test's questionnaire exports: the
+    questionnaire id differs from run to run (database sequences) and SECRET_KEY may
+    too; every other byte LibreOffice wrote is kept.
+    """
+    data = (LIBREOFFICE / f"{name}.xlsx").read_bytes()
+    old, new = identifier_text(data).encode(), identifier_text(export(questionnaire)).encode()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        strings = archive.read("xl/sharedStrings.xml")
+    assert strings.count(old) == 1
+    return rezip(data, replace={"xl/sharedStrings.xml": strings.replace(old, new)})

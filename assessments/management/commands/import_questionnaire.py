@@ -92,6 +92,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {skipped.sheet} {skipped.row}行 {skipped.code}: {skipped.message}"
             )
+        for title in preview.ignored_sheets:
+            self.stdout.write(
+                f"  {title}: DXポータルが書き出したシートではないため、読み込んでいません。"
+            )
         if not preview.changes and preview.ok:
             self.stdout.write("  変更された回答はありません。")
         self._problems(preview.problems)

@@ -35,7 +35,6 @@ rule 4).
 """
 
 import json
-import unicodedata
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -44,6 +43,7 @@ from django.utils import timezone
 from assessments.models import Round
 from dxportal.localized import localized_text
 from dxportal.number_format import percent_text, rounded, score_text
+from dxportal.spreadsheet_text import display_width
 from frameworks.models import PolicyArea, Stage
 from municipalities.models import Municipality
 from results.models import ScoreSnapshot, SnapshotTrigger
@@ -136,12 +136,8 @@ def _area_document(area: PolicyArea, result: AreaResult, codes: list[str]) -> di
     }
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _cell(text: str, width: int, *, right: bool = False) -> str:
-    padding = " " * max(0, width - _width(text))
+    padding = " " * max(0, width - display_width(text))
     return padding + text if right else text + padding
 
 
@@ -200,7 +196,7 @@ def scores_table(document: dict[str, Any], stages: list[Stage], areas: list[Poli
                     *(score_text(cell["score"]) for cell in area["stages"]),
                 ]
             )
-    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    widths = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         cells = [_cell(text, widths[i], right=i in {1, 3} or i >= 4) for i, text in enumerate(row)]
         lines.append("  ".join(cells).rstrip())

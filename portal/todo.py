@@ -126,9 +126,13 @@ def coordinator_work(user, *, today: datetime.date | None = None) -> list[Coordi
             item.not_submitted.append(
                 Pending(questionnaire, questionnaire_overdue(questionnaire, today))
             )
-    for round_ in Round.objects.filter(municipality_id__in=work, status=RoundStatus.OPEN).order_by(
-        "-fiscal_year"
-    ):
+    # With its municipality: the reconciliation scores counts by the body's size band.
+    open_rounds = (
+        Round.objects.filter(municipality_id__in=work, status=RoundStatus.OPEN)
+        .select_related("municipality")
+        .order_by("-fiscal_year")
+    )
+    for round_ in open_rounds:
         count = undecided_differences(round_)
         if count:
             work[round_.municipality_id].differences.append(Differences(round_, count))

@@ -10,6 +10,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from whitenoise.compress import Compressor
 
 from dxportal.env import env_bool, env_int, env_list, env_str
 
@@ -268,7 +269,7 @@ USE_TZ = True
 
 # --- Static files ------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Evidence files go through the default storage only (FileField, storage.open and
 # delete), so several web servers share them by sharing MEDIA_ROOT (a network file
@@ -306,6 +307,10 @@ STORAGES = {
 # In development (runserver, tests) whitenoise serves straight from the source
 # folders; production serves the collected, hashed and compressed files.
 WHITENOISE_USE_FINDERS = DEVELOPMENT
+# The report fonts (9 MB of TTF/OTF) are read by WeasyPrint from static/ itself
+# (reports/fetcher.py) and never sent to a browser: compressing them took most of
+# collectstatic's time (README: Production deployment).
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "ttf", "otf")
 WHITENOISE_AUTOREFRESH = DEVELOPMENT
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 

@@ -148,3 +148,9 @@ def test_an_s3_bucket_holds_the_evidence_files():
     assert "'bucket_name': 'dxportal-media'" in storage
     assert "'endpoint_url': 'https://s3.example.lg.jp'" in storage
     assert "'default_acl': 'private'" in storage
+
+
+def test_production_exempts_only_the_probes_from_the_https_redirect():
+    # tests/dxportal/test_health.py shows what this list lets through.
+    result = _manage("shell", "-c", _SHOW.format("s.SECURE_REDIRECT_EXEMPT"), **PRODUCTION)
+    assert result.stdout.strip().splitlines()[-1] == str([r"^healthz$", r"^readyz$"]), result.stderr

@@ -27,7 +27,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed
-	$(VPY) -m pip install --quiet -c constraints.txt -e ".[dev]"
+	$(VPY) -m pip install --quiet -c constraints.txt -e ".[dev,redis]"
 	touch $@
 
 setup: $(VENV)/.installed

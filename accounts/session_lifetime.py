@@ -1,11 +1,19 @@
-"""An absolute lifetime for sessions: signed out SESSION_ABSOLUTE_SECONDS after sign-in.
+"""How long a session lives: an idle time-out renewed at most once a minute, and an
+absolute lifetime of SESSION_ABSOLUTE_SECONDS after sign-in.
 
-The idle time-out (SESSION_COOKIE_AGE) is renewed by every request, so a
-session in steady use, or one kept alive by a page that polls, would otherwise
-never end. The sign-in time is stamped into the session the first time this
-middleware sees it signed in (right after login(), which starts a new session
-for each sign-in), and a session older than the limit is ended at its next
-request. It reads the session only: no query.
+Idle time-out: the session store keeps a session SESSION_COOKIE_AGE seconds after
+its last save. Saving it on every request (SESSION_SAVE_EVERY_REQUEST) would put a
+database write, on SQLite the one write lock, on every page view; instead a signed-in
+session is saved again only when its last renewal is SESSION_RENEWAL_SECONDS old or
+more. A session therefore ends between SESSION_COOKIE_AGE - SESSION_RENEWAL_SECONDS
+and SESSION_COOKIE_AGE seconds after its last request (29-30 minutes by default),
+with database and cache sessions alike.
+
+Absolute lifetime: the idle time-out alone would let a session in steady use, or one
+kept alive by a page that polls, run for ever. Both times are stamped into the
+session when the person signs in (login() starts a new session for each sign-in),
+and a session older than the limit is ended at its next request. It reads the
+session only: no query.
 """
 
 import time
@@ -25,20 +33,33 @@ from audit.models import AuditAction
 from audit.recording import record
 
 SIGNED_IN_AT_SESSION_KEY = "accounts.signed_in_at"
+RENEWED_AT_SESSION_KEY = "accounts.renewed_at"
 
 
-class AbsoluteSessionLifetimeMiddleware:
+def stamp_sign_in(sender, request, user, **kwargs):
+    """user_logged_in receiver: the sign-in starts both clocks, saved with the new session."""
+    now = int(time.time())
+    request.session[SIGNED_IN_AT_SESSION_KEY] = now
+    request.session[RENEWED_AT_SESSION_KEY] = now
+
+
+class SessionLifetimeMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if SESSION_KEY in request.session:
-            signed_in_at = request.session.get(SIGNED_IN_AT_SESSION_KEY)
+        session = request.session
+        if SESSION_KEY in session:
             now = int(time.time())
-            if signed_in_at is None:
-                request.session[SIGNED_IN_AT_SESSION_KEY] = now
+            signed_in_at = session.get(SIGNED_IN_AT_SESSION_KEY)
+            if signed_in_at is None:  # signed in before the stamp existed
+                session[SIGNED_IN_AT_SESSION_KEY] = now
             elif now - signed_in_at >= settings.SESSION_ABSOLUTE_SECONDS:
                 return self._end(request)
+            # Setting the stamp marks the session modified, so SessionMiddleware
+            # saves it, and the store restarts its idle time-out.
+            if now - session.get(RENEWED_AT_SESSION_KEY, 0) >= settings.SESSION_RENEWAL_SECONDS:
+                session[RENEWED_AT_SESSION_KEY] = now
         return self.get_response(request)
 
     @staticmethod

@@ -10,6 +10,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from whitenoise.compress import Compressor
 
 from dxportal.env import env_bool, env_int, env_list, env_str
 
@@ -80,8 +81,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Right after authentication: ends a session older than SESSION_ABSOLUTE_SECONDS
-    # before anything else acts for its user.
-    "accounts.session_lifetime.AbsoluteSessionLifetimeMiddleware",
+    # before anything else acts for its user, and renews the idle time-out.
+    "accounts.session_lifetime.SessionLifetimeMiddleware",
     # After authentication: sends a signed-in user whose roles need a second
     # factor to enrolment or verification until the session is verified.
     "accounts.two_factor.TwoFactorMiddleware",
@@ -201,17 +202,62 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
-# Sessions: idle time-out of 30 minutes (renewed on each request), ended with the browser,
-# and ended in any case 12 hours after sign-in (accounts/session_lifetime.py).
+# Sessions: idle time-out of 30 minutes, ended with the browser, and ended in any case
+# 12 hours after sign-in (accounts/session_lifetime.py). The idle time-out is renewed by
+# saving the session at most once per SESSION_RENEWAL_SECONDS, not on every request, so
+# that a page view writes nothing; a session ends up to that much before its full
+# idle time.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
+SESSION_RENEWAL_SECONDS = min(60, SESSION_COOKIE_AGE // 10)
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60, minimum=60)
-SESSION_SAVE_EVERY_REQUEST = True
+# Where sessions are kept: `db` (the default, nothing else needed), or `cache` /
+# `cached_db` in the shared cache (CACHE_URL), which takes the session read off the
+# database; `cached_db` also keeps each session in the database, to survive a cache restart.
+_SESSION_ENGINES = {
+    "db": "django.contrib.sessions.backends.db",
+    "cache": "django.contrib.sessions.backends.cache",
+    "cached_db": "django.contrib.sessions.backends.cached_db",
+}
+_session_store = env_str("SESSION_STORE", "db")
+if _session_store not in _SESSION_ENGINES:
+    raise ImproperlyConfigured(
+        f"SESSION_STORE={_session_store!r} must be one of {', '.join(_SESSION_ENGINES)}."
+    )
+SESSION_ENGINE = _SESSION_ENGINES[_session_store]
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 # Autosave gets a 403 it can act on (fetch a fresh token) instead of the error page.
 CSRF_FAILURE_VIEW = "accounts.background.csrf_failure"
+
+# --- Cache ---------------------------------------------------------------------
+# CACHE_URL (redis://host:6379/0) shares one Redis between all web and worker
+# processes; without it each process has its own memory cache, which is enough for
+# one process and holds nothing the portal needs across processes.
+_cache_url = env_str("CACHE_URL", "")
+if _cache_url:
+    if not _cache_url.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            f"CACHE_URL={_cache_url!r} must be a Redis URL (redis://, rediss:// or unix://)."
+        )
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+            "KEY_PREFIX": "dxportal",
+            # A Redis that does not answer fails the request (and /readyz) in
+            # seconds instead of holding the worker.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    if _session_store != "db":
+        raise ImproperlyConfigured(
+            f"SESSION_STORE={_session_store} needs CACHE_URL: a per-process cache would "
+            "sign people out whenever another process answers."
+        )
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Internationalisation ----------------------------------------------------
 LANGUAGE_CODE = "ja"
@@ -223,10 +269,33 @@ USE_TZ = True
 
 # --- Static files ------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Evidence files go through the default storage only (FileField, storage.open and
+# delete), so several web servers share them by sharing MEDIA_ROOT (a network file
+# system) or, with MEDIA_S3_BUCKET, an S3-compatible object store (django-storages,
+# `pip install -c constraints.txt -e ".[s3]"`; credentials from AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY, read by boto3 itself). Export PDFs live in the database.
+_media_bucket = env_str("MEDIA_S3_BUCKET", "")
+if _media_bucket:
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _media_bucket,
+            "endpoint_url": env_str("MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("MEDIA_S3_REGION") or None,
+            "location": env_str("MEDIA_S3_PREFIX", "media"),
+            # Files are only ever served by the authorising download view, never
+            # by a link to the bucket, and a name is never reused.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -238,6 +307,10 @@ STORAGES = {
 # In development (runserver, tests) whitenoise serves straight from the source
 # folders; production serves the collected, hashed and compressed files.
 WHITENOISE_USE_FINDERS = DEVELOPMENT
+# The report fonts (9 MB of TTF/OTF) are read by WeasyPrint from static/ itself
+# (reports/fetcher.py) and never sent to a browser: compressing them took most of
+# collectstatic's time (README: Production deployment).
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "ttf", "otf")
 WHITENOISE_AUTOREFRESH = DEVELOPMENT
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 
@@ -293,6 +366,8 @@ X_FRAME_OPTIONS = "DENY"
 if not DEVELOPMENT:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Probes over plain HTTP from the same host (dxportal/health.py).
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

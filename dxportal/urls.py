@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from dxportal import health
+
 urlpatterns = [
+    # Exempt from the HTTPS redirect by these paths (settings.SECURE_REDIRECT_EXEMPT).
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("", include("portal.urls")),
     path("accounts/", include("accounts.urls")),
     path("m/", include("municipalities.urls")),

@@ -629,6 +629,15 @@ EXPECTED = {
         None,
         {"GET": {"-": "200 200 200 200 200 200 200 200 200"}, "POST": {"-": "405 " * 8 + "405"}},
     ),
+    # Probes (dxportal/health.py) are public and say nothing but ok / ready / a reason.
+    "healthz": (
+        None,
+        {"GET": {"-": "200 200 200 200 200 200 200 200 200"}, "POST": {"-": "405 " * 8 + "405"}},
+    ),
+    "readyz": (
+        None,
+        {"GET": {"-": "200 200 200 200 200 200 200 200 200"}, "POST": {"-": "405 " * 8 + "405"}},
+    ),
 }
 
 

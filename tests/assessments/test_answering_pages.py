@@ -152,9 +152,8 @@ def test_the_home_page_lists_questionnaires_to_answer(client, personas, all_type
 def test_my_questionnaires_query_count_does_not_grow(client, personas, django_assert_num_queries):
     open_all_types(personas)
     client.force_login(personas.respondent_a)
-    # session, user, memberships, questionnaires, assignments, answers; the session update
-    # (SESSION_SAVE_EVERY_REQUEST) inside a savepoint counts 3.
-    with django_assert_num_queries(9):
+    # session, user, memberships, questionnaires, assignments, answers; no session write.
+    with django_assert_num_queries(6):
         client.get(reverse("questionnaires:mine"))
 
 
@@ -310,8 +309,8 @@ def _answer_everything_with_files(all_types, personas, tmp_path, settings):
 
 
 # session, user, questionnaire, memberships, answers, indicators, levels, choices, files,
-# and the session update in a savepoint (3): the same for 6 and for 30 indicators.
-AREA_PAGE_QUERIES = 12
+# and no session write: the same for 6 and for 30 indicators.
+AREA_PAGE_QUERIES = 9
 
 
 @pytest.mark.parametrize("extra", [0, 24])

@@ -203,9 +203,9 @@ def test_an_indicator_with_one_department_has_no_reconciliation_page(client, per
 
 # --- query counts ------------------------------------------------------------------
 
-# 6 for every signed-in page (see test_coordination_progress), then the round,
+# 3 for every signed-in page (see test_coordination_progress), then the round,
 # the shared assignments, their answers, rubric levels and consolidations.
-RECONCILIATION_QUERIES = 11
+RECONCILIATION_QUERIES = 8
 
 
 @pytest.mark.parametrize(("departments", "indicators"), [(2, 2), (5, 10)])

@@ -50,6 +50,18 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
             {"DJANGO_ENV": "development", "SESSION_IDLE_SECONDS": "forever"},
             "SESSION_IDLE_SECONDS='forever' is not a whole number",
         ),
+        (
+            {"DJANGO_ENV": "development", "SESSION_STORE": "file"},
+            "SESSION_STORE='file' must be one of db, cache, cached_db",
+        ),
+        (
+            {"DJANGO_ENV": "development", "SESSION_STORE": "cache"},
+            "SESSION_STORE=cache needs CACHE_URL",
+        ),
+        (
+            {"DJANGO_ENV": "development", "CACHE_URL": "memcached://127.0.0.1:11211"},
+            "must be a Redis URL",
+        ),
     ],
 )
 def test_bad_configuration_stops_start_up(env, message):
@@ -92,3 +104,53 @@ def test_sqlite_file_database_runs_in_wal_mode(tmp_path):
         DATABASE_URL=f"sqlite:///{tmp_path / 'portal.sqlite3'}",
     )
     assert result.stdout.strip().splitlines()[-1] == "wal", result.stderr
+
+
+_SHOW = "from django.conf import settings as s; print({})"
+
+
+def test_the_embedded_default_keeps_sessions_in_the_database_with_no_cache_service():
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+    assert settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
+    assert settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage")
+
+
+def test_cache_url_and_session_store_put_sessions_in_redis():
+    show = "[s.SESSION_ENGINE, s.CACHES['default']['BACKEND'], s.CACHES['default']['LOCATION']]"
+    result = _manage(
+        "shell",
+        "-c",
+        _SHOW.format(show),
+        DJANGO_ENV="development",
+        CACHE_URL="redis://127.0.0.1:6379/3",
+        SESSION_STORE="cached_db",
+    )
+    assert result.stdout.strip().splitlines()[-1] == str(
+        [
+            "django.contrib.sessions.backends.cached_db",
+            "django.core.cache.backends.redis.RedisCache",
+            "redis://127.0.0.1:6379/3",
+        ]
+    ), result.stderr
+
+
+def test_an_s3_bucket_holds_the_evidence_files():
+    result = _manage(
+        "shell",
+        "-c",
+        _SHOW.format("s.STORAGES['default']"),
+        DJANGO_ENV="development",
+        MEDIA_S3_BUCKET="dxportal-media",
+        MEDIA_S3_ENDPOINT_URL="https://s3.example.lg.jp",
+    )
+    storage = result.stdout.strip().splitlines()[-1]
+    assert "'BACKEND': 'storages.backends.s3.S3Storage'" in storage, result.stderr
+    assert "'bucket_name': 'dxportal-media'" in storage
+    assert "'endpoint_url': 'https://s3.example.lg.jp'" in storage
+    assert "'default_acl': 'private'" in storage
+
+
+def test_production_exempts_only_the_probes_from_the_https_redirect():
+    # tests/dxportal/test_health.py shows what this list lets through.
+    result = _manage("shell", "-c", _SHOW.format("s.SECURE_REDIRECT_EXEMPT"), **PRODUCTION)
+    assert result.stdout.strip().splitlines()[-1] == str([r"^healthz$", r"^readyz$"]), result.stderr

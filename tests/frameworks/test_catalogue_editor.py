@@ -544,10 +544,10 @@ def test_editor_edition_page_queries_do_not_grow(editor, django_assert_num_queri
     published = make_edition(indicators=indicators)
     draft = edition_clone(edition=published, version="9.0", title="下書き")  # with lineage
     url = _url("editor_edition", edition_id=draft.pk)
-    # Session, user and memberships (3) and saving the session (3: SESSION_SAVE_EVERY_REQUEST,
-    # in a savepoint), then the edition with framework and predecessor, stages, areas,
-    # indicators, levels, choices, lineage and the lineage's predecessors (8).
-    with django_assert_num_queries(14):
+    # Session, user and memberships (3; the session is not written), then the edition
+    # with framework and predecessor, stages, areas, indicators, levels, choices, lineage
+    # and the lineage's predecessors (8).
+    with django_assert_num_queries(11):
         response = editor.get(url)
     assert response.content.decode().count('<tr id="indicator-') == indicators + 2
 
@@ -555,6 +555,6 @@ def test_editor_edition_page_queries_do_not_grow(editor, django_assert_num_queri
 def test_editor_index_queries(editor, django_assert_num_queries):
     for _ in range(4):
         make_edition(indicators=1, with_choice_and_count=False)
-    # 6 for the signed-in request (see above), 1 for every edition with its framework.
-    with django_assert_num_queries(7):
+    # 3 for the signed-in request (see above), 1 for every edition with its framework.
+    with django_assert_num_queries(4):
         editor.get(_url("editor"))

@@ -15,7 +15,7 @@ from tests.frontend.page import Page
 from tests.opendata.support import add_values, municipality_a_with_peers, open_data_round
 
 # The area page; two of them are the suggestions' (opendata.suggestions).
-QUERIES = 13
+QUERIES = 10
 SUGGESTION = "オープンデータの値：72.3%（デジタル庁「自治体DXダッシュボード」2026年9月30日時点）"
 
 

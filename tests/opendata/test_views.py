@@ -8,7 +8,7 @@ from opendata.models import OpenDataImport, OpenDataValue
 from tests.opendata.conftest import file_bytes
 
 URL = reverse("opendata:imports")
-LIST_QUERIES = 7  # the signed-in page's own reads, and one for the imports with who imported them
+LIST_QUERIES = 4  # session, user, memberships, and one for the imports with who imported them
 
 
 def _post(client, name, **fields):

@@ -221,9 +221,9 @@ def test_the_dashboard_shows_the_plan(client, personas, round_):
     assert f'href="{plan_url(round_)}"' in page
 
 
-# Session, user, memberships, round; the plan's items, the snapshot, the rubrics;
-# the session's save (savepoint, update, release).
-PLAN_QUERIES = 10
+# Session, user, memberships, round; the plan's items, the snapshot, the rubrics; no
+# session write.
+PLAN_QUERIES = 7
 
 
 @pytest.mark.parametrize("items", [1, 6])

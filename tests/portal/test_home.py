@@ -337,10 +337,10 @@ def test_a_coordinators_home_takes_the_same_queries_whatever_the_work(
     _submit_dx(round_, personas)
     client.force_login(personas.coordinator_a)
     # session, user, memberships; latest results; questionnaires; open rounds; the round's
-    # reconciliation (shared indicators, answers, rubric labels, consolidations); notices;
-    # invitations; municipalities; the session update (SESSION_SAVE_EVERY_REQUEST) inside a
-    # savepoint counts 3.
-    with django_assert_num_queries(16):
+    # reconciliation (shared indicators, answers, rubric labels, consolidations); one
+    # municipality by id (a lazy load, one whatever the work); notices; invitations;
+    # municipalities; no session write.
+    with django_assert_num_queries(14):
         client.get(reverse("portal:home"))
 
 
@@ -352,8 +352,8 @@ def test_a_respondents_home_takes_the_same_queries_whatever_the_work(
         _round(personas, fiscal_year=year)
     client.force_login(personas.respondent_a)
     # session, user, memberships; questionnaires, assignments, answers; notices; invitations;
-    # municipalities; the session update inside a savepoint counts 3.
-    with django_assert_num_queries(12):
+    # municipalities; no session write.
+    with django_assert_num_queries(9):
         client.get(reverse("portal:home"))
 
 
@@ -365,14 +365,14 @@ def test_a_consultants_and_an_editors_home_take_the_same_queries_whatever_the_wo
         make_edition(status=EditionStatus.DRAFT)
         MembershipFactory(user=personas.consultant, role=Role.CONSULTANT)
     client.force_login(personas.consultant)
-    # session, user, memberships; latest results; invitations; municipalities; the session
-    # update inside a savepoint counts 3.
-    with django_assert_num_queries(9):
+    # session, user, memberships; latest results; invitations; municipalities; no session
+    # write.
+    with django_assert_num_queries(6):
         client.get(reverse("portal:home"))
     client.force_login(personas.catalogue_editor)
-    # session, user, memberships; drafts; invitations; the session update counts 3 (no
+    # session, user, memberships; drafts; invitations; no session write (and no
     # municipalities: an editor has none).
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(5):
         client.get(reverse("portal:home"))
 
 

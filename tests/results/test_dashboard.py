@@ -238,9 +238,9 @@ def test_charts_are_inline_svg_drawn_without_scripts_or_inline_styles(client, pe
 
 # Session, user, memberships, round, then the dashboard's seven (the round's snapshots,
 # stages, areas, the gap indicators' questions, the earlier rounds' municipality snapshots,
-# the same-kind peers, the departments' questionnaire statuses), then the session's save (savepoint, update, release).
+# the same-kind peers, the departments' questionnaire statuses); no session write.
 # The action plan section adds one (plans.selectors.action_plan_for: the items).
-DASHBOARD_QUERIES = 15
+DASHBOARD_QUERIES = 12
 
 
 @pytest.mark.parametrize(("departments", "peer_count"), [(0, 0), (5, 6)])

@@ -192,11 +192,19 @@ def no_horizontal_scroll(page) -> bool:
 
 
 # For each matching cell: its characters and the number of lines its text takes.
+# Lines of text in each cell: its text's boxes, grouped by line. Boxes on one line need not
+# share a top (Latin and Japanese glyphs may come from different fonts), so a box starts a
+# new line only when it begins below the middle of the line before.
 LINES = """(selector) => [...document.querySelectorAll(selector)].map((cell) => {
   const range = document.createRange();
   range.selectNodeContents(cell);
-  const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
-  return {text: cell.textContent.trim(), lines: tops.size};
+  const boxes = [...range.getClientRects()].filter((r) => r.height > 0)
+    .sort((a, b) => a.top - b.top);
+  let lines = 0, middle = -Infinity;
+  for (const box of boxes) {
+    if (box.top > middle) { lines += 1; middle = box.top + box.height / 2; }
+  }
+  return {text: cell.textContent.trim(), lines};
 })"""
 
 
@@ -319,8 +327,9 @@ def test_at_phone_width_the_plan_reads_in_lines_not_characters(strict_page, pers
     assert len(cells) >= 4  # the two actions' indicators and texts, and the suggestions
     long = [c for c in cells if LONG_TITLE in c["text"]]
     assert len(long) == 2
-    # Each line holds many characters (it was one a line when the column was squeezed).
-    assert [c for c in cells if len(c["text"]) / c["lines"] < 8] == []
+    # Each line holds many characters (it was one a line when the column was squeezed). The
+    # bar leaves room for a short last line, whose length depends on the machine's fonts.
+    assert [c for c in cells if len(c["text"]) / c["lines"] < 6] == []
     assert no_horizontal_scroll(page)
     _shot(page, "plan-390")
 

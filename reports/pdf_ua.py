@@ -11,7 +11,6 @@ WeasyPrint 70 tags the report (pdf_variant "pdf/ua-1") but
 """
 
 import pydyf
-from weasyprint.formatting_structure import boxes
 
 
 def _number(reference: bytes) -> int:

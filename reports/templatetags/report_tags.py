@@ -46,7 +46,9 @@ def phrased(text: str) -> SafeString:
     parts = phrases(str(text))
     if len(parts) < 2:
         return nowrap(text)
-    return format_html_join(mark_safe("<wbr>"), '<span class="nowrap">{}</span>', ((p,) for p in parts))
+    return format_html_join(
+        mark_safe("<wbr>"), '<span class="nowrap">{}</span>', ((p,) for p in parts)
+    )
 
 
 @register.filter

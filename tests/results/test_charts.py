@@ -65,7 +65,10 @@ def test_text_from_the_catalogue_is_escaped():
 
 def test_long_labels_wrap_between_phrases_never_inside_a_word():
     assert charts.wrap_label("デジタル人材の確保と育成", 9) == ["デジタル人材の", "確保と育成"]
-    assert charts.wrap_label("公金収納におけるeLTAXの活用", 9) == ["公金収納における", "eLTAXの活用"]
+    assert charts.wrap_label("公金収納におけるeLTAXの活用", 9) == [
+        "公金収納における",
+        "eLTAXの活用",
+    ]
     assert charts.wrap_label("自治体フロントヤード改革の推進", 9) == [
         "自治体",
         "フロントヤード",

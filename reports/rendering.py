@@ -10,7 +10,10 @@ and rendered by WeasyPrint with:
   the project's static files and nothing else — no network, no other file;
 - pdf_variant "pdf/ua-1": a tagged PDF, with the language (<html lang="ja">)
   and title (<title>) in its metadata;
-- fonts embedded as subsets (WeasyPrint's default).
+- fonts embedded as subsets (WeasyPrint's default), and a character none of
+  them has printed as 〓 (reports.glyphs), never as a box or in a font of the host;
+- what WeasyPrint's tagging leaves out added by reports.pdf_ua (header
+  scopes, running headers and page numbers as artifacts, link names).
 
 Both functions take any Round (the caller checks permissions) and load what
 they show themselves, in a fixed number of queries.
@@ -30,6 +33,8 @@ from assessments.models import Round
 from municipalities.models import Department
 from reports.content import department_report, municipality_report
 from reports.fetcher import StaticFilesFetcher
+from reports.glyphs import printable
+from reports.pdf_ua import finish
 
 PDF_VARIANT = "pdf/ua-1"
 REPORT_LANGUAGE = "ja"
@@ -89,8 +94,11 @@ def html_to_pdf(html: str) -> bytes:
     """A report's HTML, styled by report.css, as a tagged PDF, with only project static files reachable."""
     stylesheet, font_config = _report_style()
     with _no_gc_pauses():
-        return HTML(string=html, url_fetcher=_fetcher()).write_pdf(
-            stylesheets=[stylesheet], font_config=font_config, pdf_variant=PDF_VARIANT
+        return HTML(string=printable(html), url_fetcher=_fetcher()).write_pdf(
+            stylesheets=[stylesheet],
+            font_config=font_config,
+            pdf_variant=PDF_VARIANT,
+            finisher=finish,
         )
 
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 from dxportal.number_format import NO_NUMBER, compact_number
+from dxportal.phrases import phrases
 
 FONT_FAMILY = "'BIZ UDPGothic', 'Noto Sans CJK JP Fallback'"
 TEXT = "#1a1a1a"
@@ -120,17 +121,32 @@ def _marker(shape: str, x: float, y: float, colour: str) -> str:
 NO_LINE_START = set("、。，．・：；？！）」』】〕ーぁぃぅぇぉっゃゅょァィゥェォッャュョ…")
 
 
-def wrap_label(text: str, width: int) -> list[str]:
-    """Split a label into lines of about `width` characters (Japanese has no spaces to break at).
+def _cut(phrase: str, width: int) -> list[str]:
+    """A phrase longer than a line, cut every `width` characters (never before a NO_LINE_START)."""
+    pieces = [""]
+    for char in phrase:
+        if len(pieces[-1]) >= width and char not in NO_LINE_START:
+            pieces.append("")
+        pieces[-1] += char
+    return pieces
 
-    A line never starts with closing punctuation or a small kana; such a
-    character stays at the end of the line before, one over the width.
+
+def wrap_label(text: str, width: int) -> list[str]:
+    """Split a label into lines of at most about `width` characters, between phrases.
+
+    Lines break between the phrases of dxportal.phrases (「公金収納における／eLTAXの活用」),
+    never inside a word; only a phrase longer than a line is cut, and then a
+    line never starts with closing punctuation or a small kana.
     """
     lines = [""]
-    for char in text:
-        if len(lines[-1]) >= width and char not in NO_LINE_START:
+    for phrase in phrases(text):
+        if lines[-1] and len(lines[-1]) + len(phrase) > width:
             lines.append("")
-        lines[-1] += char
+        if len(phrase) > width:
+            first, *rest = _cut(lines[-1] + phrase, width)
+            lines[-1:] = [first, *rest]
+        else:
+            lines[-1] += phrase
     return lines
 
 

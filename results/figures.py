@@ -19,6 +19,7 @@ from typing import Any
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from dxportal.number_format import score_text
 from results import charts
 from results.benchmarks import PortfolioRow
 from results.dashboard import AreaRow, Dashboard, DepartmentResults
@@ -70,13 +71,37 @@ def area_scores(
 # results.charts escapes every text it draws, so its SVG is safe to place in a page.
 
 
+def _with_figures(title: str, figures: list[str]) -> str:
+    """A chart's accessible name (its <title>, the PDF's /Alt) with the key figures it shows,
+    not only what it is: 「分野ごとの得点（0〜100点）：テレワークの推進 34.9点、…」."""
+    return (
+        _("{title}：{figures}").format(title=title, figures="、".join(figures))
+        if figures
+        else title
+    )
+
+
+def _points(value: float | None) -> str:
+    return _("{score}点").format(score=score_text(value)) if value is not None else score_text(None)
+
+
 def radar_svg(scores: AreaScores, *, title_id: str = "", described_by: str = "") -> SafeString:
     """The radar of the area scores, one line per column."""
     return mark_safe(
         charts.radar_chart(
             [a.name for a in scores.rows],
             [charts.Series(c.label, c.values, **c.style) for c in scores.columns],
-            _("分野ごとの得点（0〜100点）"),
+            _with_figures(
+                _("分野ごとの得点（0〜100点）"),
+                [
+                    f"{a.name} {_points(v)}"
+                    for a, v in zip(
+                        scores.rows,
+                        scores.columns[0].values if scores.columns else [],
+                        strict=False,
+                    )
+                ],
+            ),
             title_id=title_id,
             described_by=described_by,
         )
@@ -95,7 +120,10 @@ def stage_svg(rows: list[AreaRow], *, title_id: str = "", described_by: str = ""
                 for a in rows
             ],
             charts.StageChartWords(
-                title=_("分野と段階ごとの得点と到達基準"),
+                title=_with_figures(
+                    _("分野と段階ごとの得点と到達基準"),
+                    [_("{area}は{stage}").format(area=a.name, stage=a.stage) for a in rows],
+                ),
                 not_attained=_("未到達の段階"),
                 threshold=_("到達とみなす得点（基準）"),
                 no_score=_("採点対象なし"),

@@ -208,4 +208,7 @@ def test_the_target_series_is_named_with_its_years(round_, personas):
         ),
     ):
         assert report.scores.columns[-1].label == "目標（2030年度）"
-        assert '<th scope="col" class="number">目標（2030年度）</th>' in html
+        assert (
+            '<th scope="col" class="number"><span class="nowrap">目標</span><wbr><span class="nowrap">（2030年度）</span></th>'
+            in html
+        )

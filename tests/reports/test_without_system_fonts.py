@@ -81,3 +81,25 @@ def test_report_renders_the_same_without_japanese_system_fonts(rendered, latin_o
         assert pdf_tools.ink(image) > 500, f"page {page} is blank"
         expected = pdf_tools.page_image(rendered.municipality_pdf, page)
         assert image.tobytes() == expected.tobytes(), f"page {page} differs"
+
+
+def test_an_emoji_and_a_rare_ideograph_print_as_geta_with_only_the_portals_fonts(
+    rendered, latin_only_fontconfig
+):
+    """On a host with no extra fonts: no box (.notdef), no font of the host, the same on any host."""
+    html = rendered.municipality_html.replace("窓口の電子申請", "窓口😀の\U00030000電子申請", 1)
+    assert "😀" in html
+    pdf = subprocess.run(
+        [sys.executable, "-c", RENDER],
+        input=html.encode(),
+        env=latin_only_fontconfig,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        check=True,
+        timeout=120,
+    ).stdout
+    names = {f.name for f in pdf_tools.fonts(pdf)}
+    assert names == {f.name for f in pdf_tools.fonts(rendered.municipality_pdf)}
+    assert names <= {"BIZ-UDPGothic", "BIZ-UDPGothic-Bold", "Noto-Sans-CJK-JP-Fallback"}, names
+    text = pdf_tools.text(pdf)
+    assert "窓口〓の〓電子申請" in text and "😀" not in text

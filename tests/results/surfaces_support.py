@@ -605,7 +605,7 @@ def said_by_pdf(text: str, round_: Round) -> Said:
     said = {}
     sections = re.finditer(
         rf"(?P<name>{'|'.join(re.escape(n) for n in by_name)})"
-        rf"得点(?P<score>[\d.—]+)点、到達段階(?P<stage>{stage_pattern})（\d+／\d+指標に回答）"
+        rf"得点(?P<score>[\d.]+|—)点?、到達段階(?P<stage>{stage_pattern})（\d+／\d+指標に回答）"
         r"段階ごとの得点：(?P<ladder>.*?)強み.*?課題(?P<gaps>.*?)次の一歩",
         text,
     )

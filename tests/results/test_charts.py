@@ -63,11 +63,20 @@ def test_text_from_the_catalogue_is_escaped():
     assert root.find(f"{SVG}title").text == "<t>"
 
 
-def test_long_labels_wrap():
-    assert charts.wrap_label("デジタル人材の確保と育成", 9) == ["デジタル人材の確保", "と育成"]
-    # No line starts with closing punctuation or a small kana.
-    assert charts.wrap_label("デジタル人材の確保・育成", 9) == ["デジタル人材の確保・", "育成"]
-    assert charts.wrap_label("セキュリティ対策", 2) == ["セキュ", "リティ", "対策"]
+def test_long_labels_wrap_between_phrases_never_inside_a_word():
+    assert charts.wrap_label("デジタル人材の確保と育成", 9) == ["デジタル人材の", "確保と育成"]
+    assert charts.wrap_label("公金収納におけるeLTAXの活用", 9) == [
+        "公金収納における",
+        "eLTAXの活用",
+    ]
+    assert charts.wrap_label("自治体フロントヤード改革の推進", 9) == [
+        "自治体",
+        "フロントヤード",
+        "改革の推進",
+    ]
+    assert charts.wrap_label("AI・RPAの利用推進", 5) == ["AI・", "RPAの", "利用推進"]
+    # Only a phrase longer than a line is cut, and no line starts with a small kana or ー.
+    assert charts.wrap_label("セキュリティ", 2) == ["セキュ", "リティ"]
     assert charts.wrap_label("", 9) == [""]
 
 

@@ -63,6 +63,7 @@ addition to version 1: a card stored before it has no targets until
 `targets_from_json`).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -162,15 +163,45 @@ def round_scored(round_: Round) -> tuple[dict[int | None, list[Scored]], list[St
     size band): stages, indicators (with their highest rubric level),
     assignments, answers (with choices), consolidations.
     """
-    stages = [
+    stages = _edition_stages(round_.edition_id)
+    indicators = _edition_indicators(round_.edition_id)
+    assignments = list(
+        Assignment.objects.filter(round=round_)
+        .order_by(*_ASSIGNMENT_ORDER)
+        .values_list("indicator_id", "department_id", "is_owner")
+    )
+    answers = list(
+        Answer.objects.filter(questionnaire__round=round_)
+        .select_related("choice")
+        .annotate(answered_by_id=F("questionnaire__department_id"))
+    )
+    consolidated = dict(
+        Consolidation.objects.filter(round=round_).values_list("indicator_id", "answer_id")
+    )
+    return _round_scored_from(round_, indicators, assignments, answers, consolidated), stages
+
+
+_ASSIGNMENT_ORDER = (
+    "indicator__area__order",
+    "indicator__order",
+    "department__sort_order",
+    "department_id",
+)
+
+
+def _edition_stages(edition_id: int) -> list[StageRule]:
+    return [
         StageRule(code, float(threshold))
-        for code, threshold in Stage.objects.filter(edition_id=round_.edition_id)
+        for code, threshold in Stage.objects.filter(edition_id=edition_id)
         .order_by("order")
         .values_list("code", "threshold")
     ]
-    indicators = {
+
+
+def _edition_indicators(edition_id: int) -> dict[int, Indicator]:
+    return {
         indicator.pk: indicator
-        for indicator in Indicator.objects.filter(edition_id=round_.edition_id)
+        for indicator in Indicator.objects.filter(edition_id=edition_id)
         .select_related("area", "stage")
         .only(
             "code",
@@ -184,22 +215,17 @@ def round_scored(round_: Round) -> tuple[dict[int | None, list[Scored]], list[St
         )
         .annotate(top_level=Max("levels__level"))
     }
-    assignments = list(
-        Assignment.objects.filter(round=round_)
-        .order_by(
-            "indicator__area__order", "indicator__order", "department__sort_order", "department_id"
-        )
-        .values_list("indicator_id", "department_id", "is_owner")
-    )
-    answers = list(
-        Answer.objects.filter(questionnaire__round=round_)
-        .select_related("choice")
-        .annotate(answered_by_id=F("questionnaire__department_id"))
-    )
-    consolidated = dict(
-        Consolidation.objects.filter(round=round_).values_list("indicator_id", "answer_id")
-    )
 
+
+def _round_scored_from(
+    round_: Round,
+    indicators: dict[int, Indicator],
+    assignments: list[tuple[int, int, bool]],
+    answers: list[Answer],
+    consolidated: dict[int, int],
+) -> dict[int | None, list[Scored]]:
+    """What stands for each indicator, per department and for the municipality (key None),
+    from the round's rows as loaded by `round_scored` or `snapshots_refresh_many`."""
     # A count's full score depends on the body's size band; callers load the round with it.
     municipality = round_.municipality
     by_department = {(answer.indicator_id, answer.answered_by_id): answer for answer in answers}
@@ -214,7 +240,7 @@ def round_scored(round_: Round) -> tuple[dict[int | None, list[Scored]], list[St
     )
     for indicator_id, answer in counted.items():
         inputs[None].append(_scored(indicators[indicator_id], answer, municipality))
-    return inputs, stages
+    return inputs
 
 
 # --- the card as JSON ----------------------------------------------------------------------
@@ -379,12 +405,26 @@ def snapshots_refresh(*, round: Round, trigger: SnapshotTrigger | str) -> list[S
     )
     inputs, stages = round_scored(locked)
     existing = {s.department_id: s for s in ScoreSnapshot.objects.filter(round=locked)}
-    now = timezone.now()
+    snapshots, stale = _snapshots_of(locked, inputs, stages, existing, trigger, timezone.now())
+    _snapshots_store(snapshots, stale)
+    return snapshots
+
+
+def _snapshots_of(
+    round_: Round,
+    inputs: dict[int | None, list[Scored]],
+    stages: list[StageRule],
+    existing: dict[int | None, ScoreSnapshot],
+    trigger: str,
+    now,
+) -> tuple[list[ScoreSnapshot], list[ScoreSnapshot]]:
+    """The round's snapshots scored from `inputs` (existing rows updated), and the stale ones."""
+    existing = dict(existing)
     snapshots: list[ScoreSnapshot] = []
     for department_id, items in inputs.items():
         card = score_card([item.now for item in items], stages)
         snapshot = existing.pop(department_id, None) or ScoreSnapshot(
-            round=locked, department_id=department_id
+            round=round_, department_id=department_id
         )
         snapshot.trigger = trigger
         snapshot.computed_at = now
@@ -398,12 +438,78 @@ def snapshots_refresh(*, round: Round, trigger: SnapshotTrigger | str) -> list[S
             exclude=["round", "department"], validate_unique=False, validate_constraints=False
         )
         snapshots.append(snapshot)
-    if existing:
-        ScoreSnapshot.objects.filter(pk__in=[s.pk for s in existing.values()]).delete()
-    stored = [s for s in snapshots if s.pk is not None]
-    ScoreSnapshot.objects.bulk_create([s for s in snapshots if s.pk is None])
-    ScoreSnapshot.objects.bulk_update(stored, _COMPUTED_FIELDS)
-    return snapshots
+    return snapshots, list(existing.values())
+
+
+def _snapshots_store(snapshots: list[ScoreSnapshot], stale: list[ScoreSnapshot]) -> None:
+    if stale:
+        ScoreSnapshot.objects.filter(pk__in=[s.pk for s in stale]).delete()
+    ScoreSnapshot.objects.bulk_create([s for s in snapshots if s.pk is None], batch_size=500)
+    ScoreSnapshot.objects.bulk_update(
+        [s for s in snapshots if s.pk is not None], _COMPUTED_FIELDS, batch_size=500
+    )
+
+
+def snapshots_refresh_many(
+    rounds: Iterable[Round], *, trigger: SnapshotTrigger | str, batch: int = 200
+) -> int:
+    """`snapshots_refresh` for many rounds at once (recompute_scores, generated data sets):
+    the same loading rule (`_round_scored_from`) and scoring, with each edition's stages and
+    indicators read once and the rows of `batch` rounds read and written together, so the
+    whole nation takes a few queries per batch instead of per round. Each batch is one
+    transaction; the number of snapshots stored."""
+    rounds = list(rounds)
+    editions: dict[int, tuple[list[StageRule], dict[int, Indicator]]] = {}
+    stored = 0
+    for start in range(0, len(rounds), batch):
+        chunk = {round_.pk: round_ for round_ in rounds[start : start + batch]}
+        with transaction.atomic():
+            # Lock the rounds, as snapshots_refresh does, so no refresh of one runs alongside.
+            list(Round.objects.select_for_update().filter(pk__in=chunk).values_list("pk"))
+            assignments: dict[int, list] = {pk: [] for pk in chunk}
+            for round_id, *row in (
+                Assignment.objects.filter(round_id__in=chunk)
+                .order_by("round_id", *_ASSIGNMENT_ORDER)
+                .values_list("round_id", "indicator_id", "department_id", "is_owner")
+            ):
+                assignments[round_id].append(tuple(row))
+            answers: dict[int, list[Answer]] = {pk: [] for pk in chunk}
+            for answer in (
+                Answer.objects.filter(questionnaire__round_id__in=chunk)
+                .select_related("choice")
+                .annotate(
+                    answered_by_id=F("questionnaire__department_id"),
+                    round_id=F("questionnaire__round_id"),
+                )
+            ):
+                answers[answer.round_id].append(answer)
+            consolidated: dict[int, dict[int, int]] = {pk: {} for pk in chunk}
+            for round_id, indicator_id, answer_id in Consolidation.objects.filter(
+                round_id__in=chunk
+            ).values_list("round_id", "indicator_id", "answer_id"):
+                consolidated[round_id][indicator_id] = answer_id
+            existing: dict[int, dict[int | None, ScoreSnapshot]] = {pk: {} for pk in chunk}
+            for snapshot in ScoreSnapshot.objects.filter(round_id__in=chunk):
+                existing[snapshot.round_id][snapshot.department_id] = snapshot
+            now = timezone.now()
+            snapshots: list[ScoreSnapshot] = []
+            stale: list[ScoreSnapshot] = []
+            for pk, round_ in chunk.items():
+                if round_.edition_id not in editions:
+                    editions[round_.edition_id] = (
+                        _edition_stages(round_.edition_id),
+                        _edition_indicators(round_.edition_id),
+                    )
+                stages, indicators = editions[round_.edition_id]
+                inputs = _round_scored_from(
+                    round_, indicators, assignments[pk], answers[pk], consolidated[pk]
+                )
+                fresh, old = _snapshots_of(round_, inputs, stages, existing[pk], trigger, now)
+                snapshots += fresh
+                stale += old
+            _snapshots_store(snapshots, stale)
+            stored += len(snapshots)
+    return stored
 
 
 def round_identity(round_: Round) -> dict[str, Any]:

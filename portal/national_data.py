@@ -23,7 +23,8 @@ year keep it: running again adds nothing.
 Rows are written with bulk_create in batches (no per-row save, no signals,
 no audit event per answer: the data set is not anyone's work). `open_rounds=True`
 (the demo) leaves the earlier rounds open with their questionnaires submitted,
-so that the demo approves and closes them through the product's services.
+and this year's submitted instead of approved or returned, so that the demo
+reviews, reconciles and closes them through the product's services.
 """
 
 import datetime
@@ -215,7 +216,9 @@ def generate(
     with transaction.atomic():
         Round.objects.bulk_create(new_rounds, batch_size=BATCH)
         result.rows["rounds"] = len(new_rounds)
-        _fill_rounds(new_rounds, catalogues, departments, seed, user, current_year, result)
+        _fill_rounds(
+            new_rounds, catalogues, departments, seed, user, current_year, open_rounds, result
+        )
     result.seconds["rounds, questionnaires, answers"] = time.perf_counter() - step
 
     if refresh_scores and new_rounds:
@@ -229,7 +232,9 @@ def generate(
     return result
 
 
-def _fill_rounds(rounds, catalogues, departments, seed, user, current_year, result) -> None:
+def _fill_rounds(
+    rounds, catalogues, departments, seed, user, current_year, open_rounds, result
+) -> None:
     """Assignments and questionnaires of the new rounds, then the answers, in batches."""
     now = timezone.now()
     latent: dict[tuple[int, str], float] = {}
@@ -273,6 +278,12 @@ def _fill_rounds(rounds, catalogues, departments, seed, user, current_year, resu
                 )
             else:
                 status = _current_state(rng)
+                if (
+                    round_.status == RoundStatus.OPEN
+                    and open_rounds
+                    and status != (QuestionnaireStatus.IN_PROGRESS)
+                ):
+                    status = QuestionnaireStatus.SUBMITTED  # the demo reviews them
             done = status != QuestionnaireStatus.IN_PROGRESS
             questionnaires.append(
                 Questionnaire(

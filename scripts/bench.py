@@ -59,22 +59,25 @@ def page_median(client: Client, url: str) -> None:
 def bulk_export_throughput(jobs: int = 5) -> None:
     """Reports per minute of bulk exports of the demo rounds, run in-process by the task's body.
 
-    The demo rounds get their scores stored first (a round without results
-    is not exported); each job exports every one of them.
+    Each job exports this year's round of every demo body.
     """
     from assessments.models import Round
     from exports.bulk import export_job_create, export_job_run
     from exports.models import ExportItem, ItemStatus
     from frameworks.models import EditionStatus
-    from results.snapshots import snapshots_refresh
+    from portal.demo import DEMO_MUNICIPALITY_CODES
 
     if not Round.objects.filter(edition__status=EditionStatus.PUBLISHED).exists():
         catalogue = sorted((ROOT / "frameworks" / "catalogue").glob("jichitai-dx-*.yaml"))
         call_command("import_framework", "--skip-existing", *map(str, catalogue), verbosity=0)
-        call_command("seed_demo", stdout=io.StringIO())  # opens the demo rounds
-    rounds = list(Round.objects.select_related("municipality"))
-    for round_ in rounds:
-        snapshots_refresh(round=round_, trigger="recomputed")
+        call_command("seed_demo", stdout=io.StringIO())  # the demo's rounds
+    # The demo bodies' rounds of this year (the demo stores their scores).
+    year = Round.objects.order_by("-fiscal_year").values_list("fiscal_year", flat=True).first()
+    rounds = list(
+        Round.objects.filter(
+            municipality__code__in=DEMO_MUNICIPALITY_CODES, fiscal_year=year
+        ).select_related("municipality")
+    )
     admin = User.objects.get(email="admin@example.jp")
     start = time.perf_counter()
     for _ in range(jobs):
@@ -92,54 +95,21 @@ def bulk_export_throughput(jobs: int = 5) -> None:
 
 
 def results_pages(client: Client) -> None:
-    """The dashboard, a department's results and the portfolio, on answered demo rounds.
+    """The dashboard, a department's results and the portfolio, on the demo's rounds.
 
-    Run after bulk_export_throughput (which loads the catalogue and opens the
-    demo rounds): 横浜市's round gets every questionnaire answered (targets
-    included) and two earlier fiscal years on the earlier edition, so the
-    trend goes through the catalogue's lineage.
+    Run after bulk_export_throughput (which loads the catalogue and seeds the demo's
+    rounds): 横浜市 has this year's round (partly answered, with results) and two closed
+    earlier rounds, so the trend goes through the catalogue's lineage.
     """
-    from assessments.models import Answer, Round
-    from assessments.rounds import round_open
-    from frameworks.models import AnswerType, Edition
-    from results.snapshots import snapshots_refresh
+    from assessments.models import Round
 
-    current = Round.objects.select_related("edition", "municipality").get(
-        municipality__code="141003"
+    current = (
+        Round.objects.select_related("edition", "municipality")
+        .filter(municipality__code="141003")
+        .order_by("-fiscal_year")
+        .first()
     )
     coordinator = User.objects.get(email="coordinator@example.jp")
-    earlier = Edition.objects.exclude(pk=current.edition_id).order_by("published_on").first()
-    rounds = [current] + [
-        round_open(
-            municipality=current.municipality,
-            edition=earlier,
-            fiscal_year=current.fiscal_year - years,
-            opens_on=current.opens_on,
-            closes_on=current.closes_on,
-            user=coordinator,
-        )
-        for years in (1, 2)
-    ]
-    values = {
-        AnswerType.MATURITY: lambda i: {"level": i.pk % 4, "target_level": i.pk % 4 + 1},
-        AnswerType.YES_NO: lambda i: {"yes": bool(i.pk % 2)},
-        AnswerType.PERCENTAGE: lambda i: {"number": i.pk % 100},
-        AnswerType.COUNT: lambda i: {"number": i.pk % 7},
-        AnswerType.CHOICE: lambda i: {"choice": i.choices.order_by("order").first()},
-        AnswerType.TEXT: lambda i: {"text": "取組の説明"},
-    }
-    for round_ in rounds:
-        Answer.objects.bulk_create(
-            Answer(
-                questionnaire=q,
-                indicator=a.indicator,
-                version=1,
-                **values[a.indicator.answer_type](a.indicator),
-            )
-            for q in round_.questionnaires.all()
-            for a in round_.assignments.filter(department=q.department).select_related("indicator")
-        )
-        snapshots_refresh(round=round_, trigger="recomputed")
     code, department = "141003", current.questionnaires.order_by("pk").first().department_id
     client.force_login(coordinator)
     page_median(client, reverse("results:dashboard", args=[code, current.pk]))
@@ -151,8 +121,8 @@ def results_pages(client: Client) -> None:
 def report_median(runs: int = 7) -> None:
     """Median time to render the standard municipality report (target: at most 1.5 s).
 
-    Run after results_pages: 横浜市's demo round, every questionnaire answered,
-    with two earlier rounds for the trend. The first render (fonts, templates)
+    Run after results_pages: 横浜市's demo round of this year, with two earlier
+    rounds for the trend. The first render (fonts, templates)
     is not counted.
     """
     from assessments.models import Round

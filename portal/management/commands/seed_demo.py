@@ -19,7 +19,9 @@ class Command(BaseCommand):
             )
         try:
             # The demo's reviews would e-mail the demo people: on the console, pages of noise.
-            with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            with override_settings(
+                MAILERS={"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
+            ):
                 users = demo_seed()
         except DemoDataMissing as exc:
             raise CommandError(

@@ -53,6 +53,7 @@ from results.models import SnapshotTrigger
 from results.snapshots import snapshots_refresh_many
 
 BATCH = 2000
+ROUNDS_PER_FILL = 300
 YEARS_BACK = 2  # closed rounds before this year's
 DISAGREEMENT_RATE = 0.12  # a non-owner department sees a level or a choice one step lower
 # This year's questionnaires: status → share.
@@ -216,9 +217,18 @@ def generate(
     with transaction.atomic():
         Round.objects.bulk_create(new_rounds, batch_size=BATCH)
         result.rows["rounds"] = len(new_rounds)
-        _fill_rounds(
-            new_rounds, catalogues, departments, seed, user, current_year, open_rounds, result
-        )
+        # A few hundred rounds at a time: the nation's assignments would not fit in memory.
+        for start in range(0, len(new_rounds), ROUNDS_PER_FILL):
+            _fill_rounds(
+                new_rounds[start : start + ROUNDS_PER_FILL],
+                catalogues,
+                departments,
+                seed,
+                user,
+                current_year,
+                open_rounds,
+                result,
+            )
     result.seconds["rounds, questionnaires, answers"] = time.perf_counter() - step
 
     if refresh_scores and new_rounds:

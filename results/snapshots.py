@@ -95,11 +95,10 @@ RoundInputs = dict[int | None, list[IndicatorInput]]
 # --- loading -----------------------------------------------------------------------------
 
 
-def _indicator_input(
-    indicator: Indicator, answer: Answer | None, municipality: Municipality
-) -> IndicatorInput:
+def _indicator_base(indicator: Indicator, municipality: Municipality) -> dict[str, Any]:
+    """What an indicator's input says whatever the answer (for this body)."""
     full_score_at = indicator.full_score_for(municipality)  # by the body's size band
-    base: dict[str, Any] = {
+    return {
         "code": indicator.code,
         "area": indicator.area.code,
         "stage": indicator.stage.code,
@@ -109,6 +108,15 @@ def _indicator_input(
         "max_level": indicator.top_level or 0,
         "full_score_at": float(full_score_at) if full_score_at is not None else None,
     }
+
+
+def _indicator_input(
+    indicator: Indicator,
+    answer: Answer | None,
+    municipality: Municipality,
+    base: dict[str, Any] | None = None,
+) -> IndicatorInput:
+    base = base or _indicator_base(indicator, municipality)
     if answer is None or not answer.is_answered:
         return IndicatorInput(**base)
     return IndicatorInput(
@@ -132,9 +140,14 @@ class Scored:
     target_year: int | None = None  # the fiscal year the target is for, if it names one
 
 
-def _scored(indicator: Indicator, answer: Answer | None, municipality: Municipality) -> Scored:
+def _scored(
+    indicator: Indicator,
+    answer: Answer | None,
+    municipality: Municipality,
+    base: dict[str, Any] | None = None,
+) -> Scored:
     """The answer, and the answer with its target level in place of its current level."""
-    now = _indicator_input(indicator, answer, municipality)
+    now = _indicator_input(indicator, answer, municipality, base)
     if (
         answer is None
         or answer.target_level is None
@@ -229,17 +242,24 @@ def _round_scored_from(
     # A count's full score depends on the body's size band; callers load the round with it.
     municipality = round_.municipality
     by_department = {(answer.indicator_id, answer.answered_by_id): answer for answer in answers}
+    # Each indicator's part that is the same for every department, worked out once.
+    bases = {
+        indicator_id: _indicator_base(indicators[indicator_id], municipality)
+        for indicator_id in {row[0] for row in assignments}
+    }
     inputs: dict[int | None, list[Scored]] = {None: []}
     for indicator_id, department_id, _is_owner in assignments:
         answer = by_department.get((indicator_id, department_id))
         inputs.setdefault(department_id, []).append(
-            _scored(indicators[indicator_id], answer, municipality)
+            _scored(indicators[indicator_id], answer, municipality, bases[indicator_id])
         )
     counted = municipality_answers(
         assignments=assignments, answers=by_department, consolidated=consolidated
     )
     for indicator_id, answer in counted.items():
-        inputs[None].append(_scored(indicators[indicator_id], answer, municipality))
+        inputs[None].append(
+            _scored(indicators[indicator_id], answer, municipality, bases[indicator_id])
+        )
     return inputs
 
 

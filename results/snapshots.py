@@ -475,7 +475,8 @@ def snapshots_refresh_many(
     the same loading rule (`_round_scored_from`) and scoring, with each edition's stages and
     indicators read once and the rows of `batch` rounds read and written together, so the
     whole nation takes a few queries per batch instead of per round. Each batch is one
-    transaction; the number of snapshots stored."""
+    transaction; the number of snapshots stored. A department no longer assigned anything
+    loses its snapshot, as there."""
     rounds = list(rounds)
     editions: dict[int, tuple[list[StageRule], dict[int, Indicator]]] = {}
     stored = 0
@@ -506,9 +507,9 @@ def snapshots_refresh_many(
                 round_id__in=chunk
             ).values_list("round_id", "indicator_id", "answer_id"):
                 consolidated[round_id][indicator_id] = answer_id
-            # Replaced rather than updated in place: nothing refers to a snapshot's row, and
-            # one DELETE and a bulk INSERT are much faster than a bulk UPDATE of every row.
-            ScoreSnapshot.objects.filter(round_id__in=chunk).delete()
+            existing: dict[int, dict[int | None, ScoreSnapshot]] = {pk: {} for pk in chunk}
+            for snapshot in ScoreSnapshot.objects.filter(round_id__in=chunk).defer("card"):
+                existing[snapshot.round_id][snapshot.department_id] = snapshot
             now = timezone.now()
             snapshots: list[ScoreSnapshot] = []
             for pk, round_ in chunk.items():
@@ -521,7 +522,10 @@ def snapshots_refresh_many(
                 inputs = _round_scored_from(
                     round_, indicators, assignments[pk], answers[pk], consolidated[pk]
                 )
-                snapshots += _snapshots_of(round_, inputs, stages, {}, trigger, now)[0]
+                snapshots += _snapshots_of(round_, inputs, stages, existing[pk], trigger, now)[0]
+            # Rows keep their ids, as snapshots_refresh keeps them, but are written back with
+            # one DELETE and a bulk INSERT: a bulk UPDATE of every row is many times slower.
+            ScoreSnapshot.objects.filter(round_id__in=chunk).delete()
             ScoreSnapshot.objects.bulk_create(snapshots, batch_size=500)
             stored += len(snapshots)
     return stored

@@ -4,6 +4,7 @@ The demo is seeded once for the module (twice, to show the second run changes no
 """
 
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -114,3 +115,26 @@ def test_seed_demo_a_second_run_changes_nothing(demo_db, db):
     respondent = User.objects.get(email="respondent@example.jp")
     department = respondent.memberships.get().department
     assert Questionnaire.objects.filter(department=department).count() == 3
+
+
+HOME_LEADS = {
+    "admin@example.jp": "/admin/",
+    "editor@example.jp": "/catalogue/editor/",
+    "coordinator@example.jp": "/results/141003/",
+    "respondent@example.jp": "/questionnaires/",
+    "consultant@example.jp": "/results/144029/",
+    "hayama@example.jp": "/results/143014/",
+    "kanagawa@example.jp": "/results/140007/",
+    "funabashi@example.jp": "/results/122041/",
+    "kiyokawa@example.jp": "/results/144029/",
+}
+
+
+def test_every_demo_roles_home_page_leads_to_a_page_with_content(demo_db, db, client):
+    assert len(HOME_LEADS) == len(DEMO_USERS)
+    for email, lead in HOME_LEADS.items():
+        client.force_login(User.objects.get(email=email))
+        home = client.get("/").content.decode()
+        links = [href for href in re.findall(r'href="([^"]+)"', home) if href.startswith(lead)]
+        assert links, (email, lead)
+        assert client.get(links[0]).status_code == 200, (email, links[0])

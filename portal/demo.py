@@ -30,7 +30,7 @@ from opendata.importing import open_data_import
 from plans.demo import demo_action_items_seed
 from plans.models import ActionItem, ActionStatus
 from plans.services import action_item_status_set
-from portal.national_data import NoCatalogue, generate, published_editions
+from portal.national_data import NoCatalogue, national_data_generate, published_editions
 from results.models import SnapshotTrigger
 from results.snapshots import snapshots_refresh_many
 
@@ -129,10 +129,12 @@ def _demo_rounds(municipalities: dict[str, Municipality]) -> None:
     if not fresh:
         return
     admin = User.objects.get(email="admin@example.jp")
-    generate(municipalities=demo_peers(municipalities.values()), seed=DEMO_SEED, user=admin)
+    national_data_generate(
+        municipalities=demo_peers(municipalities.values()), seed=DEMO_SEED, user=admin
+    )
     for municipality in fresh:
         coordinator = User.objects.get(email=DEMO_COORDINATORS[municipality.code])
-        generate(
+        national_data_generate(
             municipalities=[municipality],
             seed=DEMO_SEED,
             user=coordinator,

@@ -153,7 +153,7 @@ def _current_state(rng: random.Random) -> str:
     return QuestionnaireStatus.IN_PROGRESS
 
 
-def generate(
+def national_data_generate(
     *,
     municipalities: list[Municipality],
     seed: int,

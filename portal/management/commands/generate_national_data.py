@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
 from municipalities.models import Municipality
-from portal.national_data import NoCatalogue, generate
+from portal.national_data import NoCatalogue, national_data_generate
 
 # Rounds need someone who opened them: an account that cannot sign in.
 GENERATOR_EMAIL = "national-data@example.invalid"
@@ -58,7 +58,9 @@ class Command(BaseCommand):
                 "対象の団体がありません。先に import_municipalities を実行してください。"
             )
         try:
-            generated = generate(municipalities=bodies, seed=seed, user=generator_user())
+            generated = national_data_generate(
+                municipalities=bodies, seed=seed, user=generator_user()
+            )
         except NoCatalogue:
             raise CommandError(
                 "公開中のカタログがありません。先に import_framework を実行してください。"

@@ -63,6 +63,7 @@ addition to version 1: a card stored before it has no targets until
 `targets_from_json`).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -94,11 +95,10 @@ RoundInputs = dict[int | None, list[IndicatorInput]]
 # --- loading -----------------------------------------------------------------------------
 
 
-def _indicator_input(
-    indicator: Indicator, answer: Answer | None, municipality: Municipality
-) -> IndicatorInput:
+def _indicator_base(indicator: Indicator, municipality: Municipality) -> dict[str, Any]:
+    """What an indicator's input says whatever the answer (for this body)."""
     full_score_at = indicator.full_score_for(municipality)  # by the body's size band
-    base: dict[str, Any] = {
+    return {
         "code": indicator.code,
         "area": indicator.area.code,
         "stage": indicator.stage.code,
@@ -108,6 +108,15 @@ def _indicator_input(
         "max_level": indicator.top_level or 0,
         "full_score_at": float(full_score_at) if full_score_at is not None else None,
     }
+
+
+def _indicator_input(
+    indicator: Indicator,
+    answer: Answer | None,
+    municipality: Municipality,
+    base: dict[str, Any] | None = None,
+) -> IndicatorInput:
+    base = base or _indicator_base(indicator, municipality)
     if answer is None or not answer.is_answered:
         return IndicatorInput(**base)
     return IndicatorInput(
@@ -131,9 +140,14 @@ class Scored:
     target_year: int | None = None  # the fiscal year the target is for, if it names one
 
 
-def _scored(indicator: Indicator, answer: Answer | None, municipality: Municipality) -> Scored:
+def _scored(
+    indicator: Indicator,
+    answer: Answer | None,
+    municipality: Municipality,
+    base: dict[str, Any] | None = None,
+) -> Scored:
     """The answer, and the answer with its target level in place of its current level."""
-    now = _indicator_input(indicator, answer, municipality)
+    now = _indicator_input(indicator, answer, municipality, base)
     if (
         answer is None
         or answer.target_level is None
@@ -162,15 +176,45 @@ def round_scored(round_: Round) -> tuple[dict[int | None, list[Scored]], list[St
     size band): stages, indicators (with their highest rubric level),
     assignments, answers (with choices), consolidations.
     """
-    stages = [
+    stages = _edition_stages(round_.edition_id)
+    indicators = _edition_indicators(round_.edition_id)
+    assignments = list(
+        Assignment.objects.filter(round=round_)
+        .order_by(*_ASSIGNMENT_ORDER)
+        .values_list("indicator_id", "department_id", "is_owner")
+    )
+    answers = list(
+        Answer.objects.filter(questionnaire__round=round_)
+        .select_related("choice")
+        .annotate(answered_by_id=F("questionnaire__department_id"))
+    )
+    consolidated = dict(
+        Consolidation.objects.filter(round=round_).values_list("indicator_id", "answer_id")
+    )
+    return _round_scored_from(round_, indicators, assignments, answers, consolidated), stages
+
+
+_ASSIGNMENT_ORDER = (
+    "indicator__area__order",
+    "indicator__order",
+    "department__sort_order",
+    "department_id",
+)
+
+
+def _edition_stages(edition_id: int) -> list[StageRule]:
+    return [
         StageRule(code, float(threshold))
-        for code, threshold in Stage.objects.filter(edition_id=round_.edition_id)
+        for code, threshold in Stage.objects.filter(edition_id=edition_id)
         .order_by("order")
         .values_list("code", "threshold")
     ]
-    indicators = {
+
+
+def _edition_indicators(edition_id: int) -> dict[int, Indicator]:
+    return {
         indicator.pk: indicator
-        for indicator in Indicator.objects.filter(edition_id=round_.edition_id)
+        for indicator in Indicator.objects.filter(edition_id=edition_id)
         .select_related("area", "stage")
         .only(
             "code",
@@ -184,37 +228,39 @@ def round_scored(round_: Round) -> tuple[dict[int | None, list[Scored]], list[St
         )
         .annotate(top_level=Max("levels__level"))
     }
-    assignments = list(
-        Assignment.objects.filter(round=round_)
-        .order_by(
-            "indicator__area__order", "indicator__order", "department__sort_order", "department_id"
-        )
-        .values_list("indicator_id", "department_id", "is_owner")
-    )
-    answers = list(
-        Answer.objects.filter(questionnaire__round=round_)
-        .select_related("choice")
-        .annotate(answered_by_id=F("questionnaire__department_id"))
-    )
-    consolidated = dict(
-        Consolidation.objects.filter(round=round_).values_list("indicator_id", "answer_id")
-    )
 
+
+def _round_scored_from(
+    round_: Round,
+    indicators: dict[int, Indicator],
+    assignments: list[tuple[int, int, bool]],
+    answers: list[Answer],
+    consolidated: dict[int, int],
+) -> dict[int | None, list[Scored]]:
+    """What stands for each indicator, per department and for the municipality (key None),
+    from the round's rows as loaded by `round_scored` or `snapshots_refresh_many`."""
     # A count's full score depends on the body's size band; callers load the round with it.
     municipality = round_.municipality
     by_department = {(answer.indicator_id, answer.answered_by_id): answer for answer in answers}
+    # Each indicator's part that is the same for every department, worked out once.
+    bases = {
+        indicator_id: _indicator_base(indicators[indicator_id], municipality)
+        for indicator_id in {row[0] for row in assignments}
+    }
     inputs: dict[int | None, list[Scored]] = {None: []}
     for indicator_id, department_id, _is_owner in assignments:
         answer = by_department.get((indicator_id, department_id))
         inputs.setdefault(department_id, []).append(
-            _scored(indicators[indicator_id], answer, municipality)
+            _scored(indicators[indicator_id], answer, municipality, bases[indicator_id])
         )
     counted = municipality_answers(
         assignments=assignments, answers=by_department, consolidated=consolidated
     )
     for indicator_id, answer in counted.items():
-        inputs[None].append(_scored(indicators[indicator_id], answer, municipality))
-    return inputs, stages
+        inputs[None].append(
+            _scored(indicators[indicator_id], answer, municipality, bases[indicator_id])
+        )
+    return inputs
 
 
 # --- the card as JSON ----------------------------------------------------------------------
@@ -379,12 +425,26 @@ def snapshots_refresh(*, round: Round, trigger: SnapshotTrigger | str) -> list[S
     )
     inputs, stages = round_scored(locked)
     existing = {s.department_id: s for s in ScoreSnapshot.objects.filter(round=locked)}
-    now = timezone.now()
+    snapshots, stale = _snapshots_of(locked, inputs, stages, existing, trigger, timezone.now())
+    _snapshots_store(snapshots, stale)
+    return snapshots
+
+
+def _snapshots_of(
+    round_: Round,
+    inputs: dict[int | None, list[Scored]],
+    stages: list[StageRule],
+    existing: dict[int | None, ScoreSnapshot],
+    trigger: str,
+    now,
+) -> tuple[list[ScoreSnapshot], list[ScoreSnapshot]]:
+    """The round's snapshots scored from `inputs` (existing rows updated), and the stale ones."""
+    existing = dict(existing)
     snapshots: list[ScoreSnapshot] = []
     for department_id, items in inputs.items():
         card = score_card([item.now for item in items], stages)
         snapshot = existing.pop(department_id, None) or ScoreSnapshot(
-            round=locked, department_id=department_id
+            round=round_, department_id=department_id
         )
         snapshot.trigger = trigger
         snapshot.computed_at = now
@@ -398,12 +458,77 @@ def snapshots_refresh(*, round: Round, trigger: SnapshotTrigger | str) -> list[S
             exclude=["round", "department"], validate_unique=False, validate_constraints=False
         )
         snapshots.append(snapshot)
-    if existing:
-        ScoreSnapshot.objects.filter(pk__in=[s.pk for s in existing.values()]).delete()
-    stored = [s for s in snapshots if s.pk is not None]
+    return snapshots, list(existing.values())
+
+
+def _snapshots_store(snapshots: list[ScoreSnapshot], stale: list[ScoreSnapshot]) -> None:
+    if stale:
+        ScoreSnapshot.objects.filter(pk__in=[s.pk for s in stale]).delete()
     ScoreSnapshot.objects.bulk_create([s for s in snapshots if s.pk is None])
-    ScoreSnapshot.objects.bulk_update(stored, _COMPUTED_FIELDS)
-    return snapshots
+    ScoreSnapshot.objects.bulk_update([s for s in snapshots if s.pk is not None], _COMPUTED_FIELDS)
+
+
+def snapshots_refresh_many(
+    rounds: Iterable[Round], *, trigger: SnapshotTrigger | str, batch: int = 200
+) -> int:
+    """`snapshots_refresh` for many rounds at once (recompute_scores, generated data sets):
+    the same loading rule (`_round_scored_from`) and scoring, with each edition's stages and
+    indicators read once and the rows of `batch` rounds read and written together, so the
+    whole nation takes a few queries per batch instead of per round. Each batch is one
+    transaction; the number of snapshots stored. A department no longer assigned anything
+    loses its snapshot, as there."""
+    rounds = list(rounds)
+    editions: dict[int, tuple[list[StageRule], dict[int, Indicator]]] = {}
+    stored = 0
+    for start in range(0, len(rounds), batch):
+        chunk = {round_.pk: round_ for round_ in rounds[start : start + batch]}
+        with transaction.atomic():
+            # Lock the rounds, as snapshots_refresh does, so no refresh of one runs alongside.
+            list(Round.objects.select_for_update().filter(pk__in=chunk).values_list("pk"))
+            assignments: dict[int, list] = {pk: [] for pk in chunk}
+            for round_id, *row in (
+                Assignment.objects.filter(round_id__in=chunk)
+                .order_by("round_id", *_ASSIGNMENT_ORDER)
+                .values_list("round_id", "indicator_id", "department_id", "is_owner")
+            ):
+                assignments[round_id].append(tuple(row))
+            answers: dict[int, list[Answer]] = {pk: [] for pk in chunk}
+            for answer in (
+                Answer.objects.filter(questionnaire__round_id__in=chunk)
+                .select_related("choice")
+                .annotate(
+                    answered_by_id=F("questionnaire__department_id"),
+                    round_id=F("questionnaire__round_id"),
+                )
+            ):
+                answers[answer.round_id].append(answer)
+            consolidated: dict[int, dict[int, int]] = {pk: {} for pk in chunk}
+            for round_id, indicator_id, answer_id in Consolidation.objects.filter(
+                round_id__in=chunk
+            ).values_list("round_id", "indicator_id", "answer_id"):
+                consolidated[round_id][indicator_id] = answer_id
+            existing: dict[int, dict[int | None, ScoreSnapshot]] = {pk: {} for pk in chunk}
+            for snapshot in ScoreSnapshot.objects.filter(round_id__in=chunk).defer("card"):
+                existing[snapshot.round_id][snapshot.department_id] = snapshot
+            now = timezone.now()
+            snapshots: list[ScoreSnapshot] = []
+            for pk, round_ in chunk.items():
+                if round_.edition_id not in editions:
+                    editions[round_.edition_id] = (
+                        _edition_stages(round_.edition_id),
+                        _edition_indicators(round_.edition_id),
+                    )
+                stages, indicators = editions[round_.edition_id]
+                inputs = _round_scored_from(
+                    round_, indicators, assignments[pk], answers[pk], consolidated[pk]
+                )
+                snapshots += _snapshots_of(round_, inputs, stages, existing[pk], trigger, now)[0]
+            # Rows keep their ids, as snapshots_refresh keeps them, but are written back with
+            # one DELETE and a bulk INSERT: a bulk UPDATE of every row is many times slower.
+            ScoreSnapshot.objects.filter(round_id__in=chunk).delete()
+            ScoreSnapshot.objects.bulk_create(snapshots, batch_size=500)
+            stored += len(snapshots)
+    return stored
 
 
 def round_identity(round_: Round) -> dict[str, Any]:

@@ -56,32 +56,43 @@ def page_median(client: Client, url: str) -> None:
     print(f"GET {url:<44} median {median_ms:6.1f} ms  p95 {p95_ms:6.1f} ms")
 
 
-def scored_demo_rounds() -> list:
-    """The demo rounds on the catalogue's editions, with their scores stored."""
+def demo_loaded() -> None:
+    """The catalogue and the demo's rounds (answered, reviewed, scored), loaded once."""
     from assessments.models import Round
     from frameworks.models import EditionStatus
-    from results.snapshots import snapshots_refresh
 
     if not Round.objects.filter(edition__status=EditionStatus.PUBLISHED).exists():
         catalogue = sorted((ROOT / "frameworks" / "catalogue").glob("jichitai-dx-*.yaml"))
         call_command("import_framework", "--skip-existing", *map(str, catalogue), verbosity=0)
-        call_command("seed_demo", stdout=io.StringIO())  # opens the demo rounds
-    rounds = list(Round.objects.select_related("municipality"))
-    for round_ in rounds:
-        snapshots_refresh(round=round_, trigger="recomputed")
-    return rounds
+        call_command("seed_demo", stdout=io.StringIO())
+
+
+def report_round():
+    """横浜市's round of this year in the demo, with two closed earlier rounds for the trend."""
+    from assessments.models import Round
+
+    demo_loaded()
+    return Round.objects.filter(municipality__code="141003").order_by("-fiscal_year").first()
 
 
 def bulk_export_throughput(jobs: int = 5) -> None:
     """Reports per minute of bulk exports of the demo rounds, run in-process by the task's body.
 
-    The demo rounds get their scores stored first (a round without results
-    is not exported); each job exports every one of them.
+    Each job exports this year's round of every demo body.
     """
+    from assessments.models import Round
     from exports.bulk import export_job_create, export_job_run
     from exports.models import ExportItem, ItemStatus
+    from portal.demo import DEMO_MUNICIPALITY_CODES
 
-    rounds = scored_demo_rounds()
+    demo_loaded()
+    # The demo bodies' rounds of this year (the demo stores their scores).
+    year = Round.objects.order_by("-fiscal_year").values_list("fiscal_year", flat=True).first()
+    rounds = list(
+        Round.objects.filter(
+            municipality__code__in=DEMO_MUNICIPALITY_CODES, fiscal_year=year
+        ).select_related("municipality")
+    )
     admin = User.objects.get(email="admin@example.jp")
     start = time.perf_counter()
     for _ in range(jobs):
@@ -98,65 +109,23 @@ def bulk_export_throughput(jobs: int = 5) -> None:
     )
 
 
-def answer_demo_rounds() -> None:
-    """横浜市's demo round with every questionnaire answered, and two earlier rounds.
-
-    Run after bulk_export_throughput (which loads the catalogue and opens the
-    demo rounds): the round gets every questionnaire answered (targets
-    included) and two earlier fiscal years on the earlier edition, so the
-    trend goes through the catalogue's lineage. scripts/profile_report.py uses
-    it too.
-    """
-    from assessments.models import Answer, Round
-    from assessments.rounds import round_open
-    from frameworks.models import AnswerType, Edition
-    from results.snapshots import snapshots_refresh
-
-    current = Round.objects.select_related("edition", "municipality").get(
-        municipality__code="141003"
-    )
-    coordinator = User.objects.get(email="coordinator@example.jp")
-    earlier = Edition.objects.exclude(pk=current.edition_id).order_by("published_on").first()
-    rounds = [current] + [
-        round_open(
-            municipality=current.municipality,
-            edition=earlier,
-            fiscal_year=current.fiscal_year - years,
-            opens_on=current.opens_on,
-            closes_on=current.closes_on,
-            user=coordinator,
-        )
-        for years in (1, 2)
-    ]
-    values = {
-        AnswerType.MATURITY: lambda i: {"level": i.pk % 4, "target_level": i.pk % 4 + 1},
-        AnswerType.YES_NO: lambda i: {"yes": bool(i.pk % 2)},
-        AnswerType.PERCENTAGE: lambda i: {"number": i.pk % 100},
-        AnswerType.COUNT: lambda i: {"number": i.pk % 7},
-        AnswerType.CHOICE: lambda i: {"choice": i.choices.order_by("order").first()},
-        AnswerType.TEXT: lambda i: {"text": "取組の説明"},
-    }
-    for round_ in rounds:
-        Answer.objects.bulk_create(
-            Answer(
-                questionnaire=q,
-                indicator=a.indicator,
-                version=1,
-                **values[a.indicator.answer_type](a.indicator),
-            )
-            for q in round_.questionnaires.all()
-            for a in round_.assignments.filter(department=q.department).select_related("indicator")
-        )
-        snapshots_refresh(round=round_, trigger="recomputed")
-
-
 def results_pages(client: Client) -> None:
-    """The dashboard, a department's results and the portfolio, on answered demo rounds."""
+    """The dashboard, a department's results and the portfolio, on the demo's rounds.
+
+    Run after bulk_export_throughput (which loads the catalogue and seeds the demo's
+    rounds): 横浜市 has this year's round (partly answered, with results) and two closed
+    earlier rounds, so the trend goes through the catalogue's lineage.
+    """
     from assessments.models import Round
 
-    current = Round.objects.filter(municipality__code="141003").order_by("-fiscal_year").first()
-    code, department = "141003", current.questionnaires.order_by("pk").first().department_id
+    current = (
+        Round.objects.select_related("edition", "municipality")
+        .filter(municipality__code="141003")
+        .order_by("-fiscal_year")
+        .first()
+    )
     coordinator = User.objects.get(email="coordinator@example.jp")
+    code, department = "141003", current.questionnaires.order_by("pk").first().department_id
     client.force_login(coordinator)
     page_median(client, reverse("results:dashboard", args=[code, current.pk]))
     page_median(client, reverse("results:department", args=[code, current.pk, department]))
@@ -170,20 +139,19 @@ NATIONAL = 1788  # municipalities in the official master (fixtures/municipalitie
 def report_median(runs: int = 7) -> None:
     """Median time to render the standard municipality report (target: at most 1.0 s).
 
-    Run after answer_demo_rounds: 横浜市's demo round, every questionnaire
-    answered, with two earlier rounds for the trend. The first render (fonts,
+    横浜市's demo round of this year (report_round), answered as the demo answers
+    it, with two closed earlier rounds for the trend. The first render (fonts,
     templates) is not counted. The CPU time (time.process_time) is the number
     to compare: wall time also counts whatever else the machine runs. From it,
     the time a bulk export of every municipality would take with one worker
     per core (BULK_EXPORT_RUNS runs; exports/README.md), if each report cost
-    as much as this fully answered one.
+    as much as this one.
     """
     from django.conf import settings
 
-    from assessments.models import Round
     from reports.rendering import render_municipality_report
 
-    round_ = Round.objects.filter(municipality__code="141003").order_by("-fiscal_year").first()
+    round_ = report_round()
     size = len(render_municipality_report(round_))
     cpu, wall = [], []
     for _ in range(runs):
@@ -224,7 +192,6 @@ def main() -> None:
     page_median(client, reverse("municipalities:overview", kwargs={"code": "141003"}))
     page_median(client, reverse("municipalities:departments", kwargs={"code": "141003"}))
     bulk_export_throughput()
-    answer_demo_rounds()
     results_pages(client)
     report_median()
 

@@ -11,7 +11,6 @@ about 2.5 times); `--cprofile` prints cProfile's top functions as well.
 
 import cProfile
 import functools
-import io
 import pstats
 import statistics
 import sys
@@ -95,16 +94,12 @@ def instrument() -> list[str]:
 def main() -> None:
     arguments = [a for a in sys.argv[1:] if not a.startswith("--")]
     runs = int(arguments[0]) if arguments else 5
-    from assessments.models import Round
     from reports.rendering import render_municipality_report
 
     call_command("migrate", verbosity=0)
     master = bench.ROOT / "fixtures" / "municipalities" / "municipalities.csv"
     call_command("import_municipalities", str(master), verbosity=0)
-    call_command("seed_demo", stdout=io.StringIO())
-    bench.scored_demo_rounds()
-    bench.answer_demo_rounds()
-    round_ = Round.objects.filter(municipality__code="141003").order_by("-fiscal_year").first()
+    round_ = bench.report_round()
     phases = instrument()
     size = len(render_municipality_report(round_))
     totals, by_phase = [], defaultdict(list)

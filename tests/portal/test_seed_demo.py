@@ -1,10 +1,8 @@
-import io
-
 import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import Membership, User
-from assessments.models import Questionnaire, Round
+from assessments.models import Round
 from portal.demo import DEMO_USERS
 
 
@@ -27,23 +25,7 @@ def test_seed_demo_creates_one_user_per_role_and_is_repeatable(master, capsys):
     }
     assert "coordinator@example.jp" in out and "パスワード" in out
     assert User.objects.get(email="consultant@example.jp").memberships.count() == 3
-
-
-def test_seed_demo_opens_this_years_rounds_when_a_catalogue_is_loaded(master):
-    call_command(
-        "import_framework",
-        "frameworks/catalogue/jichitai-dx-2.0.yaml",
-        "frameworks/catalogue/jichitai-dx-2.3.yaml",
-        verbosity=0,
-    )
-    call_command("seed_demo", stdout=io.StringIO())
-    call_command("seed_demo", stdout=io.StringIO())
-    rounds = Round.objects.select_related("edition", "municipality")
-    assert sorted(r.municipality.code for r in rounds) == ["141003", "143014"]
-    assert {r.edition.version for r in rounds} == {"2.3"}
-    respondent = User.objects.get(email="respondent@example.jp")
-    department = respondent.memberships.get().department
-    assert Questionnaire.objects.filter(department=department).exists()
+    assert not Round.objects.exists()  # no catalogue: no rounds
 
 
 def test_seed_demo_refuses_production_settings(master, settings):

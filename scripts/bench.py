@@ -183,6 +183,8 @@ def main() -> None:
         "import_municipalities (re-import, no change)",
         lambda: call_command("import_municipalities", str(master), verbosity=0),
     )
+    population = ROOT / "fixtures" / "municipalities" / "population.csv"
+    call_command("import_population", str(population), verbosity=0)  # as `make db` does
     call_command("seed_demo", stdout=io.StringIO())
 
     client = Client(SERVER_NAME="localhost")

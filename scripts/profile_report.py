@@ -99,6 +99,8 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     master = bench.ROOT / "fixtures" / "municipalities" / "municipalities.csv"
     call_command("import_municipalities", str(master), verbosity=0)
+    population = master.with_name("population.csv")
+    call_command("import_population", str(population), verbosity=0)
     round_ = bench.report_round()
     phases = instrument()
     size = len(render_municipality_report(round_))

@@ -13,7 +13,7 @@ PORT ?= 8000
 
 export DJANGO_ENV ?= development
 
-.PHONY: help run test setup setup-dev db demo lint format messages bench clean
+.PHONY: help run test setup setup-dev db demo lint format messages bench loadtest clean
 
 help:
 	@echo "make run   - set up (.venv, SQLite, master and demo data) and start the portal on http://$(HOST):$(PORT)"
@@ -77,3 +77,8 @@ clean:
 
 bench: setup
 	$(VPY) scripts/bench.py
+
+# Load benchmark over HTTP (README: Load benchmark); e.g.
+# make loadtest LOADTEST_ARGS="--database postgres://postgres@127.0.0.1:5432/dxportal_load"
+loadtest: setup-dev
+	$(VPY) scripts/loadtest.py $(LOADTEST_ARGS)

@@ -110,6 +110,49 @@ class Option:
     label: str  # page text (dxportal.localized.localized_html): safe, marked if Japanese only
     checked: bool
     description: str = ""
+    level: str = ""  # 「レベルN」 shown before the label of a level; "" in a plain list
+
+
+@dataclass(frozen=True)
+class RadioGroup:
+    """One radio group as the area page draws it: rubric cards ("cards"), compact
+    levels ("levels") or a plain list ("list"); native radios, so arrow keys move
+    within the group."""
+
+    name: str
+    legend: str
+    variant: str
+    options: list[Option]
+    error: str
+    error_id: str
+
+
+@dataclass(frozen=True)
+class TextField:
+    """A labelled text input or textarea of the form, with its hint and error tied to it."""
+
+    name: str
+    id: str
+    label: str
+    value: str
+    hint: str = ""
+    error: str = ""
+    maxlength: int | None = None
+    rows: int = 0  # a textarea of this many rows; 0: a one-line input
+    unit: str = ""
+    inputmode: str = ""
+
+    @property
+    def hint_id(self) -> str:
+        return f"{self.id}-hint"
+
+    @property
+    def error_id(self) -> str:
+        return f"{self.id}-error"
+
+    @property
+    def described_by(self) -> str:
+        return " ".join([self.hint_id] * bool(self.hint) + [self.error_id] * bool(self.error))
 
 
 class AnswerForm:
@@ -192,53 +235,131 @@ class AnswerForm:
             or any(name in self.errors for name in EXTRA_FIELDS)
         )
 
-    def _options(self, name: str, items, *, empty_label: str) -> list[Option]:
+    @property
+    def key(self) -> str:
+        """The indicator's pk as text, as the page's element ids use it."""
+        return str(self.indicator.pk)
+
+    def _group(self, name: str, legend: str, variant: str, items, *, empty_label: str):
+        """A radio group of `items` (value, label, description), then the empty choice."""
         current = self.raw.get(name, "")
+        prefix = f"{self.prefix}-{name}"
+        # "レベルN" is said once per level, not once per option drawn.
+        level_word = _("レベル%(level)s") if variant != "list" else ""
         options = [
             Option(
-                id=f"{self.prefix}-{name}-{index}",
+                id=f"{prefix}-{index}",
                 value=value,
                 label=label,
                 description=description,
                 checked=current == value,
+                level=level_word % {"level": value} if level_word else "",
             )
             for index, (value, label, description) in enumerate(items)
         ]
         options.append(
             Option(
-                id=f"{self.prefix}-{name}-none",
+                id=f"{prefix}-none",
                 value="",
                 label=empty_label,
                 checked=current == "" or not any(o.checked for o in options),
             )
         )
-        return options
-
-    @property
-    def level_options(self) -> list[Option]:
-        return self._options(
-            "level",
-            [
-                (
-                    str(level.level),
-                    localized_html(level, "label"),
-                    localized_html(level, "description"),
-                )
-                for level in self.indicator.levels.all()
-            ],
-            empty_label=_("未回答"),
+        return RadioGroup(
+            name=name,
+            legend=legend,
+            variant=variant,
+            options=options,
+            error=self.errors.get(name, ""),
+            error_id=f"{prefix}-error",
         )
 
     @property
-    def target_options(self) -> list[Option]:
-        return self._options(
-            "target_level",
-            [
-                (str(level.level), localized_html(level, "label"), "")
+    def radio_groups(self) -> list[RadioGroup]:
+        """The answer's radio groups for its type: current and target level, yes/no or
+        the choices; none for the types written in a field."""
+        answer_type = self.indicator.answer_type
+        if answer_type == AnswerType.MATURITY:
+            levels = [
+                (str(level.level), localized_html(level, "label"), level)
                 for level in self.indicator.levels.all()
-            ],
-            empty_label=_("設定しない"),
+            ]
+            return [
+                self._group(
+                    "level",
+                    _("現在値"),
+                    "cards",
+                    [(v, label, localized_html(lv, "description")) for v, label, lv in levels],
+                    empty_label=_("未回答"),
+                ),
+                self._group(
+                    "target_level",
+                    _("目標値"),
+                    "levels",
+                    [(v, label, "") for v, label, _lv in levels],
+                    empty_label=_("設定しない"),
+                ),
+            ]
+        if answer_type == AnswerType.YES_NO:
+            items = [("yes", _("はい"), ""), ("no", _("いいえ"), "")]
+            return [self._group("yes", _("回答"), "list", items, empty_label=_("未回答"))]
+        if answer_type == AnswerType.CHOICE:
+            items = [
+                (choice.code, localized_html(choice, "label"), "")
+                for choice in self.indicator.choices.all()
+            ]
+            return [self._group("choice_code", _("回答"), "list", items, empty_label=_("未回答"))]
+        return []
+
+    def _field(self, name: str, label: str, **attributes) -> TextField:
+        return TextField(
+            name=name,
+            id=f"{self.prefix}-{name}",
+            label=label,
+            value=self.raw.get(name, ""),
+            error=self.errors.get(name, ""),
+            **attributes,
         )
+
+    @property
+    def answer_field(self) -> TextField | None:
+        """The field the answer is written in (a percentage, a count, free text), if any."""
+        answer_type = self.indicator.answer_type
+        if answer_type == AnswerType.PERCENTAGE:
+            return self._field(
+                "number",
+                _("割合（%）"),
+                hint=_("0〜100の数値で入力します（全角数字も使えます）。"),
+                unit=self.unit,
+                inputmode="decimal",
+            )
+        if answer_type == AnswerType.COUNT:
+            return self._field(
+                "number", _("件数・人数"), hint=self.count_hint, unit=self.unit, inputmode="numeric"
+            )
+        if answer_type == AnswerType.TEXT:
+            return self._field("text", _("回答（自由記述）"), maxlength=self.text_max, rows=4)
+        return None
+
+    @property
+    def extra_fields(self) -> list[TextField]:
+        """The fields under 「補足」 after the 該当しない box."""
+        return [
+            self._field(
+                "not_applicable_reason",
+                _("該当しない理由"),
+                hint=_("「該当しない」にするときは必ず入力します。"),
+                maxlength=self.text_max,
+                rows=2,
+            ),
+            self._field("comment", _("コメント"), maxlength=self.text_max, rows=2),
+            self._field(
+                "evidence_url",
+                _("根拠資料の場所"),
+                hint=evidence_location_hint(),
+                maxlength=self.url_max,
+            ),
+        ]
 
     @property
     def target_year_options(self) -> list[tuple[str, str, bool]]:
@@ -252,27 +373,6 @@ class AnswerForm:
             (str(year), fiscal_year_text(year), str(year) == chosen)
             for year in target_fiscal_years(self.fiscal_year)
         ]
-
-    @property
-    def yes_options(self) -> list[Option]:
-        return self._options(
-            "yes", [("yes", _("はい"), ""), ("no", _("いいえ"), "")], empty_label=_("未回答")
-        )
-
-    @property
-    def choice_options(self) -> list[Option]:
-        return self._options(
-            "choice_code",
-            [
-                (choice.code, localized_html(choice, "label"), "")
-                for choice in self.indicator.choices.all()
-            ],
-            empty_label=_("未回答"),
-        )
-
-    @property
-    def evidence_hint(self) -> str:
-        return evidence_location_hint()
 
     @property
     def count_hint(self) -> str:

@@ -191,6 +191,22 @@ def assigned_indicators(questionnaire: Questionnaire) -> list[Indicator]:
     )
 
 
+def load_progress(questionnaire: Questionnaire) -> Progress:
+    """Two queries of ids, for a page that shows the progress alone (the save response):
+    the count Sheet.progress makes, without loading the answers or the indicators' text.
+    """
+    indicators = Indicator.objects.filter(
+        pk__in=Assignment.objects.filter(
+            round_id=questionnaire.round_id, department_id=questionnaire.department_id
+        ).values("indicator_id")
+    ).select_related("area")
+    answered = Answer.objects.answered().filter(questionnaire=questionnaire)
+    return questionnaire_progress(
+        indicators.only("id", "area__id", "area__order"),
+        set(answered.values_list("indicator_id", flat=True)),
+    )
+
+
 def load_sheet(questionnaire: Questionnaire) -> Sheet:
     """Two queries: assigned indicators, and all answers with their choice and last editor."""
     answers = {

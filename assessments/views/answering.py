@@ -54,6 +54,7 @@ from assessments.models import (
 )
 from assessments.my_work import (
     assigned_indicators,
+    load_progress,
     load_sheet,
     my_questionnaires,
     questionnaire_overdue,
@@ -262,16 +263,22 @@ def area(request, questionnaire_id: int, area_code: str):
 def _save_response(request, questionnaire, form, *, state, status_text, status=200, conflict=None):
     """The indicator's block for htmx (with the status line and progress out of band),
     or the whole area page with that block when the post came without JavaScript."""
-    sheet = load_sheet(questionnaire)
     indicator = form.indicator
     form.state = state
     form.conflict = conflict
     form.status_text = status_text
     if not request.htmx:
         context = _area_context(
-            request, questionnaire, sheet, indicator.area, replace={indicator.pk: form}
+            request,
+            questionnaire,
+            load_sheet(questionnaire),
+            indicator.area,
+            replace={indicator.pk: form},
         )
         return render(request, AREA_PAGE, context, status=status)
+    # The block and the progress: ids are enough for the counts (the whole sheet, with
+    # every answer of the questionnaire, would make each save cost more as it grows).
+    progress = load_progress(questionnaire)
     _with_open_data(questionnaire, [form])
     response = render(
         request,
@@ -280,8 +287,8 @@ def _save_response(request, questionnaire, form, *, state, status_text, status=2
             "questionnaire": questionnaire,
             "form": form,
             "area": indicator.area,
-            "progress": sheet.progress,
-            "area_progress": sheet.progress.for_area(indicator.area_id),
+            "progress": progress,
+            "area_progress": progress.for_area(indicator.area_id),
             "editable": state == "normal",
             "oob": True,
         },

@@ -337,10 +337,9 @@ def test_a_coordinators_home_takes_the_same_queries_whatever_the_work(
     _submit_dx(round_, personas)
     client.force_login(personas.coordinator_a)
     # session, user, memberships; latest results; questionnaires; open rounds; the round's
-    # reconciliation (shared indicators, answers, rubric labels, consolidations); one
-    # municipality by id (a lazy load, one whatever the work); notices; invitations;
-    # municipalities; no session write.
-    with django_assert_num_queries(14):
+    # reconciliation (shared indicators, answers, rubric labels, consolidations); notices;
+    # invitations; municipalities; no session write.
+    with django_assert_num_queries(13):
         client.get(reverse("portal:home"))
 
 

@@ -67,6 +67,7 @@ def instrument() -> list[str]:
 
     rendering.municipality_report = timed("queries and content", rendering.municipality_report)
     rendering.render_to_string = timed("template rendering", loader.render_to_string)
+    rendering.printable = timed("glyph replacement (reports.glyphs)", rendering.printable)
     weasyprint.HTML.__init__ = timed("HTML parse", weasyprint.HTML.__init__)
     document.get_all_computed_styles = timed(
         "CSS cascade (fonts loaded)", document.get_all_computed_styles
@@ -76,10 +77,12 @@ def instrument() -> list[str]:
     document.Page.paint = timed("drawing the pages (incl. SVG)", document.Page.paint)
     pdf.build_fonts_dictionary = timed("fonts (fonttools subsets)", pdf.build_fonts_dictionary)
     pdf.add_tags = timed("PDF/UA tags", pdf.add_tags)
+    rendering.finish = timed("PDF/UA finisher (reports.pdf_ua)", rendering.finish)
     pydyf.PDF.write = timed("PDF serialisation and compression", pydyf.PDF.write)
     return [
         "queries and content",
         "template rendering",
+        "glyph replacement (reports.glyphs)",
         "HTML parse",
         "CSS cascade (fonts loaded)",
         "box tree",
@@ -87,6 +90,7 @@ def instrument() -> list[str]:
         "drawing the pages (incl. SVG)",
         "fonts (fonttools subsets)",
         "PDF/UA tags",
+        "PDF/UA finisher (reports.pdf_ua)",
         "PDF serialisation and compression",
     ]
 

@@ -2,9 +2,13 @@
 tags must not become a link, bold text or markup in the page (results/charts.py escapes
 every text it draws into the inline SVG)."""
 
+import itertools
+import re
+
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from dxportal.phrases import phrases
 from results.models import SnapshotTrigger
 from results.snapshots import snapshots_refresh
 from tests.assessment_factories import open_round
@@ -83,3 +87,43 @@ def test_portfolio_shows_hostile_names_as_text(page, personas):
     assert _links_and_bold(chart) == NOTHING
     expect(chart.locator("text", has_text=LINK)).to_have_count(1)
     expect(chart.locator("text", has_text=BOLD)).to_have_count(1)
+
+
+FRONTYARD = "自治体フロントヤード改革の推進"
+ELTAX = "公金収納におけるeLTAXの活用"
+
+
+def test_dashboard_labels_wrap_between_phrases_and_the_radar_names_its_scores(page, personas):
+    # Lines break only between phrases (dxportal.phrases, results.charts.wrap_label): no line
+    # of a label ends inside 「フロントヤード」 or 「eLTAX」; the radar's accessible name (its
+    # <title>, results.figures) lists each area's score, not only what the chart is.
+    edition = make_tiny_edition(
+        [("M-1", "front", 0), ("S-1", "eltax", 0)],
+        areas={"front": (FRONTYARD, "Front yard"), "eltax": (ELTAX, "eLTAX")},
+    )
+    round_ = open_round(personas.municipality_a, personas.coordinator_a, edition=edition)
+    answer(round_, personas.department_a, "M-1", level=3)
+    answer(round_, personas.department_a, "S-1", level=1)
+    snapshots_refresh(round=round_, trigger=SnapshotTrigger.RECOMPUTED)
+    _sign_in(page, personas.coordinator_a)
+
+    page.goto(url(round_))
+
+    radar = page.locator("#radar-chart svg")
+    expect(radar).to_be_visible()
+    lines_by_label = []
+    # Not the heatmap: its column headers are 5 characters wide (results.charts.heatmap_chart),
+    # so a longer word such as 「フロントヤード」 is cut there (a known limit, reported).
+    for chart in ("#radar-chart svg", "#stage-chart svg"):
+        lines_by_label += page.locator(chart).evaluate(
+            """svg => [...svg.querySelectorAll("text")]
+                 .map(t => [...t.querySelectorAll("tspan")].map(s => s.textContent))
+                 .filter(lines => lines.length > 1)"""
+        )
+    wrapped = [lines for lines in lines_by_label if "".join(lines) in (FRONTYARD, ELTAX)]
+    assert len(wrapped) >= 2, lines_by_label  # both names are too long for one line somewhere
+    for lines in wrapped:
+        boundaries = set(itertools.accumulate(len(p) for p in phrases("".join(lines))))
+        ends = list(itertools.accumulate(len(line) for line in lines))
+        assert all(end in boundaries for end in ends), lines
+    expect(radar).to_have_accessible_name(re.compile(rf"{FRONTYARD} 75\.0点、{ELTAX} 25\.0点"))

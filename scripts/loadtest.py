@@ -119,9 +119,10 @@ def build_database(portfolio: int) -> None:
 
 
 def _portfolio_rounds(count: int) -> None:
-    """Open this year's round for `count` municipalities (the demo's included), answer
-    every questionnaire but the first (the area page's stays as the demo left it) and
-    store the scores, as the dashboard and the portfolio read them."""
+    """Open this year's round for the municipalities that make the portfolio `count` long
+    (the demo's, answered by the demo, included), answer every questionnaire of the new
+    rounds but the respondents' and store their scores, as the dashboard and the portfolio
+    read them."""
     import datetime
 
     from django.utils import timezone
@@ -136,13 +137,14 @@ def _portfolio_rounds(count: int) -> None:
 
     edition = Edition.objects.filter(status=EditionStatus.PUBLISHED).latest("published_on")
     admin = User.objects.get(email="admin@example.jp")
-    existing = Round.objects.first()
+    existing = Round.objects.order_by("-fiscal_year").first()
     opened = set(Round.objects.values_list("municipality_id", flat=True))
+    new_rounds = []
     for municipality in Municipality.objects.exclude(pk__in=opened).order_by("code")[
         : max(0, count - len(opened))
     ]:
         departments_create_defaults(municipality=municipality)
-        round_open(
+        new_round = round_open(
             municipality=municipality,
             edition=edition,
             fiscal_year=existing.fiscal_year,
@@ -150,6 +152,7 @@ def _portfolio_rounds(count: int) -> None:
             closes_on=timezone.localdate() + datetime.timedelta(days=90),
             user=admin,
         )
+        new_rounds.append(new_round)
     values = {
         AnswerType.MATURITY: lambda i: {"level": i.pk % 4, "target_level": i.pk % 4 + 1},
         AnswerType.YES_NO: lambda i: {"yes": bool(i.pk % 2)},
@@ -159,7 +162,7 @@ def _portfolio_rounds(count: int) -> None:
         AnswerType.TEXT: lambda i: {"text": "取組の説明"},
     }
     keep = _area_questionnaire()
-    for round_ in Round.objects.all():
+    for round_ in new_rounds:
         Answer.objects.bulk_create(
             Answer(
                 questionnaire=q,

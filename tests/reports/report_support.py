@@ -19,16 +19,19 @@ EVIDENCE_URL = "https://www.example.lg.jp/dx/plan.pdf"
 def report_round(personas, *, indicators: int = 6, areas: int = 2, comment: str = COMMENT) -> Round:
     """Municipality A's round, answered by DX推進課 (and 税務課 for STD-01), scored, with a plan.
 
-    Maturity levels cycle 0..4 by indicator; every answer of DX推進課 has `comment`
+    Maturity levels cycle 0..4 in catalogue order (ordered: the database's own order differs
+    between PostgreSQL and SQLite, and so would every score); every answer of DX推進課 has `comment`
     and an evidence link. The coordinator takes 税務課's answer to STD-01 as the
     municipality's. STD-02 has an action item.
     """
     edition = make_edition(indicators=indicators, areas=areas)
     round_ = open_round(personas.municipality_a, personas.coordinator_a, edition=edition)
     share_with_tax_office(round_, personas, ["STD-01"])
-    assigned = Assignment.objects.filter(
-        round=round_, department=personas.department_a
-    ).select_related("indicator")
+    assigned = (
+        Assignment.objects.filter(round=round_, department=personas.department_a)
+        .select_related("indicator")
+        .order_by("indicator__order")
+    )
     for n, assignment in enumerate(assigned):
         indicator = assignment.indicator
         values = {"comment": comment, "evidence_url": EVIDENCE_URL}

@@ -1,5 +1,7 @@
 """What the report says: the dashboard's numbers, the municipality's answers, the plan, in few queries."""
 
+import datetime
+
 import pytest
 from django.template.defaultfilters import floatformat
 
@@ -99,6 +101,32 @@ def test_evidence_files_are_listed_with_a_link_to_the_portal(round_, personas, s
     assert link.url == (
         f"https://dx.example.lg.jp/questionnaires/{answer.questionnaire_id}/evidence/{evidence.pk}/"
     )
+
+
+def test_evidence_files_are_listed_in_the_order_they_were_uploaded(round_, personas):
+    # Not in the database's order (which differs between PostgreSQL and SQLite): the
+    # plan, uploaded first, is dated after the minutes here, so it is listed second.
+    answer = round_.questionnaires.get(department=personas.department_a).answers.get(
+        indicator__code="STD-02"
+    )
+    files = [
+        EvidenceFile.objects.create(
+            answer=answer,
+            file=f"evidence/{name}",
+            original_name=name,
+            content_type="application/pdf",
+            size=9,
+            uploaded_by=personas.respondent_a,
+        )
+        for name in ("計画書.pdf", "議事録.pdf")
+    ]
+    EvidenceFile.objects.filter(pk=files[0].pk).update(
+        uploaded_at=files[1].uploaded_at + datetime.timedelta(minutes=1)
+    )
+
+    line = lines_by_code(municipality_report(round_).appendix)["STD-02"]
+
+    assert [link.name for link in line.evidence_files] == ["議事録.pdf", "計画書.pdf"]
 
 
 def test_an_evidence_location_is_printed_as_text_never_as_a_link(round_, personas):

@@ -389,6 +389,18 @@ def heat_step(value: float) -> tuple[str, str]:
     return HEAT_STEPS[-1][1], HEAT_STEPS[-1][2]
 
 
+def column_mark(number: int) -> str:
+    """A heatmap column's heading: its number, circled (①…㊿, which every font of the
+    report has), so it is not taken for a score; bracketed past 50."""
+    if 1 <= number <= 20:
+        return chr(0x2460 + number - 1)
+    if 21 <= number <= 35:
+        return chr(0x3251 + number - 21)
+    if 36 <= number <= 50:
+        return chr(0x32B1 + number - 36)
+    return f"({number})"
+
+
 def heatmap_chart(
     rows: Sequence[str],
     columns: Sequence[str],
@@ -399,24 +411,34 @@ def heatmap_chart(
     described_by: str = "",
 ) -> str:
     """A grid of scores: a row per department, a column per area, each cell shaded by its
-    score's step of 20 and written out (— where there is none), with the steps as legend."""
-    label_width, cell_width, column_gap = 150, 64, 2
-    header_lines = [wrap_label(name, 5) for name in columns]
-    header_height = _line_height(11) * max((len(lines) for lines in header_lines), default=1) + 10
+    score's step of 20 and written out (— where there is none), with the steps as legend.
+
+    The columns are headed by their number (column_mark), and a key under the grid names
+    each area in full, on lines as wide as the chart: an area's name (up to 37 characters,
+    with single words of 10 such as 「マイナンバーカードの」) does not fit a column's width
+    without cutting words or widening the grid past an A4 page (nine columns of 56 fit),
+    and turned headings are hard to read.
+    """
+    label_width, cell_width, column_gap = 150, 56, 2
+    header_height = _line_height(11) + 12
     row_lines = [wrap_label(name, 12) for name in rows]
     row_heights = [max(28, _line_height(11) * len(lines) + 8) for lines in row_lines]
     steps = [words.step.format(low=low, high=high) for low, high in _steps()]
     step_width = 96
     width = max(label_width + cell_width * len(columns) + 10, 20 + step_width * 3)
     per_row = max(1, (width - 20) // step_width)
-    legend_top = header_height + sum(row_heights) + 20
+    # The key's names start after their number, as the legend's labels after their swatch.
+    key_lines = [wrap_label(name, (width - 44 - 10) // 11) for name in columns]
+    key_top = header_height + sum(row_heights) + 20
+    key_heights = [LEGEND_ROW + _line_height(11) * (len(lines) - 1) for lines in key_lines]
+    legend_top = key_top + sum(key_heights) + 8
     # The steps in rows, then the cell without a score on a row of its own (a longer label).
     no_value_row = legend_top + LEGEND_ROW * math.ceil(len(steps) / per_row)
     height = no_value_row + LEGEND_ROW + 4
     body = []
-    for n, lines in enumerate(header_lines):
+    for n in range(len(columns)):
         x = label_width + cell_width * n + (cell_width - column_gap) / 2
-        body.append(_text_lines(x, header_height / 2, lines, "middle"))
+        body.append(_text_lines(x, header_height / 2, [column_mark(n + 1)], "middle"))
     y = header_height
     for lines, row_height, row_values in zip(row_lines, row_heights, values, strict=True):
         body.append(_text_lines(label_width - 8, y + row_height / 2, lines, "end"))
@@ -437,6 +459,11 @@ def heatmap_chart(
                 f'fill="{text}">{label}</text>'
             )
         y += row_height
+    row = key_top
+    for n, (lines, key_height) in enumerate(zip(key_lines, key_heights, strict=True)):
+        body.append(_text_lines(29, row, [column_mark(n + 1)], "middle"))
+        body.append(_text_lines(44, row + (key_height - LEGEND_ROW) / 2, lines, "start"))
+        row += key_height
     for n, (label, (_bound, fill, _text)) in enumerate(zip(steps, HEAT_STEPS, strict=True)):
         x = 20 + (n % per_row) * step_width
         row = legend_top + (n // per_row) * LEGEND_ROW

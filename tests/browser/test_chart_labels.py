@@ -95,8 +95,9 @@ ELTAX = "公金収納におけるeLTAXの活用"
 
 def test_dashboard_labels_wrap_between_phrases_and_the_radar_names_its_scores(page, personas):
     # Lines break only between phrases (dxportal.phrases, results.charts.wrap_label): no line
-    # of a label ends inside 「フロントヤード」 or 「eLTAX」; the radar's accessible name (its
-    # <title>, results.figures) lists each area's score, not only what the chart is.
+    # of a label ends inside 「フロントヤード」 or 「eLTAX」, in the radar, the stage chart or
+    # the heatmap (each draws each name once, in one text element); the radar's accessible
+    # name (its <title>, results.figures) lists each area's score, not only what the chart is.
     edition = make_tiny_edition(
         [("M-1", "front", 0), ("S-1", "eltax", 0)],
         areas={"front": (FRONTYARD, "Front yard"), "eltax": (ELTAX, "eLTAX")},
@@ -111,18 +112,20 @@ def test_dashboard_labels_wrap_between_phrases_and_the_radar_names_its_scores(pa
 
     radar = page.locator("#radar-chart svg")
     expect(radar).to_be_visible()
-    lines_by_label = []
-    # Not the heatmap: its column headers are 5 characters wide (results.charts.heatmap_chart),
-    # so a longer word such as 「フロントヤード」 is cut there (a known limit, reported).
-    for chart in ("#radar-chart svg", "#stage-chart svg"):
-        lines_by_label += page.locator(chart).evaluate(
+    # The heatmap heads its columns ①, ② and names the areas in a key under the grid.
+    names_by_chart = {}
+    for chart in ("#radar-chart svg", "#stage-chart svg", "#heatmap-chart svg"):
+        lines_by_text = page.locator(chart).evaluate(
             """svg => [...svg.querySelectorAll("text")]
-                 .map(t => [...t.querySelectorAll("tspan")].map(s => s.textContent))
-                 .filter(lines => lines.length > 1)"""
+                 .map(t => [...t.querySelectorAll("tspan")].map(s => s.textContent))"""
         )
-    wrapped = [lines for lines in lines_by_label if "".join(lines) in (FRONTYARD, ELTAX)]
-    assert len(wrapped) >= 2, lines_by_label  # both names are too long for one line somewhere
-    for lines in wrapped:
+        names_by_chart[chart] = [
+            lines for lines in lines_by_text if "".join(lines) in (FRONTYARD, ELTAX)
+        ]
+    assert [len(names) for names in names_by_chart.values()] == [2, 2, 2], names_by_chart
+    named = [lines for names in names_by_chart.values() for lines in names]
+    assert len([lines for lines in named if len(lines) > 1]) >= 2, named  # some wrap
+    for lines in named:
         boundaries = set(itertools.accumulate(len(p) for p in phrases("".join(lines))))
         ends = list(itertools.accumulate(len(line) for line in lines))
         assert all(end in boundaries for end in ends), lines

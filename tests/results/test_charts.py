@@ -1,7 +1,16 @@
 """The SVG charts: pure functions, so checked as XML without a database, a page or a PDF."""
 
+import itertools
+from pathlib import Path
+
+import pytest
+
+from dxportal.phrases import phrases
+from frameworks.catalogue_io.reading import catalogue_read
 from results import charts
 from tests.results.chart_support import SVG, heatmap_cells, parse, texts
+
+CATALOGUE = sorted((Path(__file__).parents[2] / "frameworks" / "catalogue").glob("*.yaml"))
 
 
 def current(values):
@@ -177,7 +186,7 @@ def test_heatmap_has_a_cell_per_department_and_area_with_its_value():
         )
     )
     assert root.find(f"{SVG}title").text == "部署と分野"
-    cells = [r for r in root.iter(f"{SVG}rect") if r.get("width") == "62"]
+    cells = [r for r in root.iter(f"{SVG}rect") if r.get("width") == "54"]
     assert len(cells) == 6  # 3 departments × 2 areas
     # Row by row, rounded as the pages round (halves up), — where there is no score.
     assert heatmap_cells(root) == ["75", "25", "—", "62.3", "100", "0"]
@@ -188,13 +197,66 @@ def test_heatmap_has_a_cell_per_department_and_area_with_its_value():
 
 def test_heatmap_shades_by_steps_of_twenty_with_readable_text():
     root = parse(charts.heatmap_chart(["a"], ["1", "2", "3"], [[19.9, 20.0, 100.0]], HEAT))
-    fills = [r.get("fill") for r in root.iter(f"{SVG}rect") if r.get("width") == "62"]
+    fills = [r.get("fill") for r in root.iter(f"{SVG}rect") if r.get("width") == "54"]
     assert fills == [charts.HEAT_STEPS[0][1], charts.HEAT_STEPS[1][1], charts.HEAT_STEPS[4][1]]
     values = {t.text: t.get("fill") for t in root.iter(f"{SVG}text") if t.text in {"20", "100"}}
     assert values == {"20": charts.TEXT, "100": "#ffffff"}  # dark text on light, white on dark
     # Five steps and the empty cell in the legend.
     swatches = [r for r in root.iter(f"{SVG}rect") if r.get("width") == "18"]
     assert len(swatches) == 6
+
+
+def _lines_of(root, name: str) -> list[list[str]]:
+    """The lines (tspans) of each text element that writes `name`."""
+    found = [
+        [span.text or "" for span in text.iter(f"{SVG}tspan")] for text in root.iter(f"{SVG}text")
+    ]
+    return [lines for lines in found if "".join(lines) == name]
+
+
+def _breaks_between_phrases(lines: list[str]) -> bool:
+    boundaries = set(itertools.accumulate(len(p) for p in phrases("".join(lines))))
+    return all(end in boundaries for end in itertools.accumulate(len(line) for line in lines))
+
+
+def test_the_catalogue_is_found():
+    # Else the test below would be parametrized over nothing, and pass.
+    assert len(CATALOGUE) >= 3
+
+
+@pytest.mark.parametrize("path", CATALOGUE, ids=lambda path: path.stem)
+def test_heatmap_columns_are_numbered_and_the_key_names_every_area_whole(path):
+    # Every area name of every edition (up to 37 characters, words of up to 10 such as
+    # 「マイナンバーカードの」): the columns are headed ①, ②…, and the key under the grid
+    # writes each name once, its lines breaking between phrases only, within the chart,
+    # in an edition's full grid and in the narrowest (one area) alike.
+    names = [area["name"] for area in catalogue_read(path=path).data["areas"]]
+    assert len(names) >= 7
+    root = parse(charts.heatmap_chart(["DX推進課"], names, [[50.0] * len(names)], HEAT))
+    marks = [charts.column_mark(n) for n in range(1, len(names) + 1)]
+    assert [texts(root).count(mark) for mark in marks] == [2] * len(names)  # heading and key
+    assert int(root.get("width")) <= 665  # an A4 page's text width: nine columns fit
+    charts_by_name = {
+        name: [root, parse(charts.heatmap_chart(["課"], [name], [[None]], HEAT))] for name in names
+    }
+    for name, drawn in charts_by_name.items():
+        for chart in drawn:
+            (lines,) = _lines_of(chart, name)
+            assert _breaks_between_phrases(lines), lines
+            assert max(len(line) for line in lines) * 11 + 44 <= int(chart.get("width")), lines
+
+
+def test_the_key_wraps_a_name_too_long_for_the_chart_between_phrases():
+    name = "あわせて取り組む事項（規制の見直し・デジタルデバイド対策・オープンデータ）"
+    root = parse(charts.heatmap_chart(["課"], [name], [[None]], HEAT))
+    assert _lines_of(root, name) == [
+        ["あわせて取り組む事項（規制の見直し・", "デジタルデバイド対策・オープンデータ）"]
+    ]
+
+
+def test_column_marks_are_circled_numbers_then_bracketed():
+    marks = [charts.column_mark(n) for n in (1, 9, 20, 21, 35, 36, 50, 51)]
+    assert marks == ["①", "⑨", "⑳", "㉑", "㉟", "㊱", "㊿", "(51)"]
 
 
 # --- the trend --------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ of logic.
 from dataclasses import dataclass, fields
 from decimal import Decimal
 
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -103,6 +104,28 @@ def raw_from_answer(answer: Answer | None) -> dict[str, str]:
     }
 
 
+# The radio groups of each answer type (AnswerForm.radio_groups), by field name.
+RADIO_GROUP_FIELDS = {
+    AnswerType.MATURITY: ("level", "target_level"),
+    AnswerType.YES_NO: ("yes",),
+    AnswerType.CHOICE: ("choice_code",),
+}
+
+
+def checked_options(current: str, values: list[str]) -> list[bool]:
+    """Which radio of a group with `values` (the empty choice last) is checked: the one of
+    the current value, else the empty choice."""
+    checked = [current == value for value in values]
+    if not any(checked[:-1]):
+        checked[-1] = True
+    return checked
+
+
+def option_state(checked: bool, invalid: bool) -> SafeString:
+    """A radio's attributes for its state (area.html#radio_group puts them in as they are)."""
+    return SafeString((" checked" if checked else "") + (' aria-invalid="true"' if invalid else ""))
+
+
 @dataclass(frozen=True)
 class Option:
     id: str
@@ -111,6 +134,7 @@ class Option:
     checked: bool
     description: str = ""
     level: str = ""  # 「レベルN」 shown before the label of a level; "" in a plain list
+    state: str = ""  # the radio's attributes for `checked` and an error (option_state)
 
 
 @dataclass(frozen=True)
@@ -246,14 +270,18 @@ class AnswerForm:
         prefix = f"{self.prefix}-{name}"
         # "レベルN" is said once per level, not once per option drawn.
         level_word = _("レベル%(level)s") if variant != "list" else ""
+        values = [value for value, _label, _description in items] + [""]
+        error = self.errors.get(name, "")
+        checked = checked_options(current, values)
         options = [
             Option(
                 id=f"{prefix}-{index}",
                 value=value,
                 label=label,
                 description=description,
-                checked=current == value,
+                checked=checked[index],
                 level=level_word % {"level": value} if level_word else "",
+                state=option_state(checked[index], bool(error)),
             )
             for index, (value, label, description) in enumerate(items)
         ]
@@ -262,7 +290,8 @@ class AnswerForm:
                 id=f"{prefix}-none",
                 value="",
                 label=empty_label,
-                checked=current == "" or not any(o.checked for o in options),
+                checked=checked[-1],
+                state=option_state(checked[-1], bool(error)),
             )
         )
         return RadioGroup(
@@ -270,9 +299,13 @@ class AnswerForm:
             legend=legend,
             variant=variant,
             options=options,
-            error=self.errors.get(name, ""),
+            error=error,
             error_id=f"{prefix}-error",
         )
+
+    @property
+    def radio_group_fields(self) -> tuple[str, ...]:
+        return RADIO_GROUP_FIELDS.get(self.indicator.answer_type, ())
 
     @property
     def radio_groups(self) -> list[RadioGroup]:

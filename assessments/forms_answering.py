@@ -151,6 +151,19 @@ class RadioGroup:
     error_id: str
 
 
+def selected_state(selected: bool) -> SafeString:
+    return SafeString(" selected" if selected else "")
+
+
+@dataclass(frozen=True)
+class YearSelect:
+    """The target year select, with its hint and error tied to it."""
+
+    id: str
+    options: tuple[tuple[str, str, str], ...]  # value, label, the option's attributes
+    error: str = ""
+
+
 @dataclass(frozen=True)
 class TextField:
     """A labelled text input or textarea of the form, with its hint and error tied to it."""
@@ -395,17 +408,21 @@ class AnswerForm:
         ]
 
     @property
-    def target_year_options(self) -> list[tuple[str, str, bool]]:
-        """(value, label, selected) of the target year select: the years a target may name,
-        the stored or posted one selected, else the default (saved only with a target
-        level: answer_values drops a year without one)."""
+    def target_year_field(self) -> "YearSelect":
+        """The target year select: the years a target may name, the stored or posted one
+        selected, else the default (saved only with a target level: answer_values drops a
+        year without one)."""
         chosen = self.raw.get("target_fiscal_year") or str(
             default_target_fiscal_year(self.fiscal_year)
         )
-        return [
-            (str(year), fiscal_year_text(year), str(year) == chosen)
-            for year in target_fiscal_years(self.fiscal_year)
-        ]
+        return YearSelect(
+            id=f"{self.prefix}-target_fiscal_year",
+            options=tuple(
+                (str(year), fiscal_year_text(year), selected_state(str(year) == chosen))
+                for year in target_fiscal_years(self.fiscal_year)
+            ),
+            error=self.errors.get("target_fiscal_year", ""),
+        )
 
     @property
     def count_hint(self) -> str:

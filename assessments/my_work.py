@@ -140,9 +140,6 @@ class Sheet:
         """The policy areas with at least one assigned indicator, in catalogue order."""
         return [a.area for a in self.progress.areas]
 
-    def area(self, code: str):
-        return next((area for area in self.areas if area.code == code), None)
-
     def indicators_in(self, area) -> list[Indicator]:
         return [i for i in self.indicators if i.area_id == area.pk]
 
@@ -166,17 +163,6 @@ class Sheet:
     @property
     def ready_to_submit(self) -> bool:
         return not self.unanswered_required and not self.unconfirmed
-
-    def load_area_details(self, area) -> list[Indicator]:
-        """The area's indicators with rubric levels and choices, and their answers' files.
-
-        Two queries when the area has answers, whatever their number.
-        """
-        indicators = self.indicators_in(area)
-        prefetch_related_objects(indicators, "levels", "choices")
-        answers = [self.answers[i.pk] for i in indicators if i.pk in self.answers]
-        prefetch_related_objects(answers, "files")
-        return indicators
 
 
 def assigned_indicators(questionnaire: Questionnaire) -> list[Indicator]:

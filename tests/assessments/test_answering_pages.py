@@ -567,3 +567,50 @@ def test_the_kept_groups_follow_the_language(client, personas, all_types):
     client.post(reverse("set_language"), {"language": "en", "next": all_types.area_url()})
     page = Page(client.get(all_types.area_url()).content.decode())
     assert "Level 2" in page.one("label", for_=for_).text
+
+
+def test_kept_blocks_are_per_kind_of_view(client, personas, all_types):
+    """An editable view and a read-only one of the same indicators never share a block."""
+    for persona, editable in (("respondent_a", True), ("coordinator_a", False)) * 2:
+        client.force_login(getattr(personas, persona))
+        page = Page(client.get(all_types.area_url()).content.decode())
+        fieldsets = page.all("fieldset", class_="answer__fieldset")
+        assert len(fieldsets) == 6
+        assert all(("disabled" in f.attrs) is not editable for f in fieldsets), persona
+        forms = page.all("form", class_="answer__form")
+        assert all(("data-autosave" in f.attrs) is editable for f in forms), persona
+        assert len(page.all("form", class_="evidence__upload")) == (6 if editable else 0)
+
+
+def test_the_values_filled_into_a_kept_block_are_escaped(client, personas, all_types):
+    _save(all_types, personas, "TXT-01", text='</textarea><script>alert("x")</script>')
+    _save(all_types, personas, "MAT-01", level=1, comment='<b>太字</b> & "引用"')
+    client.force_login(personas.respondent_a)
+    for _view in range(2):  # drawn, then kept
+        html = client.get(all_types.area_url()).content.decode()
+        assert "<script>alert" not in html and "<b>太字" not in html
+        page = Page(html)
+        text = page.one("textarea", id=f"a{all_types.indicator('TXT-01').pk}-text")
+        assert text.text == '</textarea><script>alert("x")</script>'
+        comment = page.one("textarea", id=f"a{all_types.indicator('MAT-01').pk}-comment")
+        assert comment.text == '<b>太字</b> & "引用"'
+
+
+def test_each_view_lists_its_own_evidence_files(client, personas, all_types, tmp_path, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(personas.respondent_a)
+    page = Page(client.get(all_types.area_url()).content.decode())
+    assert len(page.all("p", class_="evidence__empty")) == 6
+    assert "添付されたファイルはありません。" in page.all("p", class_="evidence__empty")[0].text
+    evidence_upload(
+        questionnaire=all_types.questionnaire,
+        indicator=all_types.indicator("MAT-01"),
+        upload=SimpleUploadedFile("根拠.pdf", b"%PDF-1.7\n..."),
+        user=personas.respondent_a,
+    )
+    page = Page(client.get(all_types.area_url()).content.decode())
+    assert len(page.all("p", class_="evidence__empty")) == 5
+    block = page.html.split(f'id="evidence-{all_types.indicator("MAT-01").pk}"')[1]
+    assert "根拠.pdf" in block.split('class="evidence"')[0]

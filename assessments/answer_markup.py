@@ -1,28 +1,33 @@
-"""Parts of the answer form drawn once and kept: the radio groups, the text fields and the
-target year select of area.html.
+"""The area page's answer and evidence blocks (area.html), drawn once and kept.
 
-Most of their markup (legends, rubric level labels and descriptions, choice labels,
-field labels and hints, ids) is the same on every view; what depends on the answer is a
-few values (which radio is checked, which year selected, what a field holds). So each
-part is rendered once with a hole (a NUL, never in catalogue text or translations) in
-place of each of those values, kept split at the holes, and each view fills the holes:
-a few string joins instead of a template node per option. A part with an error message
-is rendered from its template each time.
+Most of an indicator's markup (question, help, rubric level labels and descriptions,
+choice labels, field labels and hints, ids, the translated words) is the same on every
+view; what depends on the answer, the questionnaire or the request is a few values
+(which radio is checked, what a field holds, the URLs, the CSRF token, the files). So
+each part is rendered once with holes (NULs, never in catalogue text or translations)
+where those values go, kept split at the holes, and each view fills them in, escaped as
+the template would: string joins instead of some hundred template nodes per indicator.
+The parts: each radio group, text field and target year select; around them the answer
+block (area.html#answer_block_markup) and the evidence block, whose holes `live` names.
+A view with an error message, a conflict or a lock (a save's, an upload's response) is
+rendered from the same templates directly.
 
-What invalidates a kept part: its key is everything the part is drawn from.
+What invalidates a kept part: its key holds everything it is drawn from but the holes.
 - A text field, a target year select: the field itself (forms_answering.TextField,
-  YearSelect: ids, labels, hints, limits, the years and their labels) without its values,
-  and the language.
-- The radio groups: the indicator's pk, the language and every column of the
-  indicator's row (a corrected citation or any other change of the row draws them anew
-  at once). Their rubric levels and choices are not in the key, so that a view need not
-  load them: they belong to a published or retired edition (a round's edition is
-  published: assessments.rounds), whose levels and choices never change
-  (frameworks.services refuses every change; frameworks/FORMAT.md "Corrections to a
-  published edition" touches citations only). Within a process, saving or deleting any
-  indicator, level or choice drops everything kept (the editor's drafts; tests).
+  YearSelect: ids, labels, hints, limits, the years and their labels) without its
+  values, and the language.
+- The radio groups and the blocks: the indicator's pk, the language, every column of
+  the indicator's row (a corrected citation, or any other change of the row, draws them
+  anew at once), and for the blocks the kind of view (editable or read-only, a carried
+  answer to confirm; the evidence block also the allowed file types and size). The rubric
+  levels and choices are not in the key, so that a view need not load them: they belong
+  to a published or retired edition (a round's edition is published: assessments.rounds),
+  whose levels and choices never change (frameworks.services refuses every change;
+  frameworks/FORMAT.md "Corrections to a published edition" touches citations only).
+  Within a process, saving or deleting any indicator, level or choice drops everything
+  kept (the editor's drafts; tests).
 
-Per process, bounded; nothing kept depends on a user, a questionnaire or an answer.
+Per process and bounded; nothing kept depends on a user, a questionnaire or an answer.
 """
 
 import re
@@ -51,10 +56,12 @@ EVIDENCE_BLOCK = f"{AREA_PAGE}#evidence_block_markup"
 EVIDENCE_FILES = f"{AREA_PAGE}#evidence_files"
 OPEN_DATA = "opendata/includes/suggestion.html"
 HOLE = "\x00"
-# Parts: a few per indicator of every edition in use, per language; then start again.
-_MAX_KEPT = 20000
+# About ten parts of 1-5 KB per indicator and language (fewer in practice): a few
+# editions in use fit; past the bound everything is drawn anew.
+_MAX_KEPT = 5000
 
-_INDENTATION = re.compile(r"\n\s+")
+# ASCII only: an ideographic space (U+3000) starting a line of catalogue text stays.
+_INDENTATION = re.compile(r"\n[ \t\r\n]+")
 
 _kept: dict[tuple, list] = {}
 _COLUMNS = [field.attname for field in Indicator._meta.concrete_fields]

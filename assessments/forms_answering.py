@@ -131,10 +131,9 @@ class Option:
     id: str
     value: str
     label: str  # page text (dxportal.localized.localized_html): safe, marked if Japanese only
-    checked: bool
     description: str = ""
     level: str = ""  # 「レベルN」 shown before the label of a level; "" in a plain list
-    state: str = ""  # the radio's attributes for `checked` and an error (option_state)
+    state: str = ""  # the radio's attributes: checked, invalid (option_state)
 
 
 @dataclass(frozen=True)
@@ -152,6 +151,7 @@ class RadioGroup:
 
 
 def selected_state(selected: bool) -> SafeString:
+    """An option's attributes for its state (area.html#target_year puts them in as they are)."""
     return SafeString(" selected" if selected else "")
 
 
@@ -292,7 +292,6 @@ class AnswerForm:
                 value=value,
                 label=label,
                 description=description,
-                checked=checked[index],
                 level=level_word % {"level": value} if level_word else "",
                 state=option_state(checked[index], bool(error)),
             )
@@ -303,7 +302,6 @@ class AnswerForm:
                 id=f"{prefix}-none",
                 value="",
                 label=empty_label,
-                checked=checked[-1],
                 state=option_state(checked[-1], bool(error)),
             )
         )
@@ -408,7 +406,7 @@ class AnswerForm:
         ]
 
     @property
-    def target_year_field(self) -> "YearSelect":
+    def target_year_field(self) -> YearSelect:
         """The target year select: the years a target may name, the stored or posted one
         selected, else the default (saved only with a target level: answer_values drops a
         year without one)."""

@@ -11,6 +11,7 @@ of logic.
 from dataclasses import dataclass, fields
 from decimal import Decimal
 
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -103,14 +104,36 @@ def raw_from_answer(answer: Answer | None) -> dict[str, str]:
     }
 
 
+# The radio groups of each answer type (AnswerForm.radio_groups), by field name.
+RADIO_GROUP_FIELDS = {
+    AnswerType.MATURITY: ("level", "target_level"),
+    AnswerType.YES_NO: ("yes",),
+    AnswerType.CHOICE: ("choice_code",),
+}
+
+
+def checked_options(current: str, values: list[str]) -> list[bool]:
+    """Which radio of a group with `values` (the empty choice last) is checked: the one of
+    the current value, else the empty choice."""
+    checked = [current == value for value in values]
+    if not any(checked[:-1]):
+        checked[-1] = True
+    return checked
+
+
+def option_state(checked: bool, invalid: bool) -> SafeString:
+    """A radio's attributes for its state (area.html#radio_group puts them in as they are)."""
+    return SafeString((" checked" if checked else "") + (' aria-invalid="true"' if invalid else ""))
+
+
 @dataclass(frozen=True)
 class Option:
     id: str
     value: str
     label: str  # page text (dxportal.localized.localized_html): safe, marked if Japanese only
-    checked: bool
     description: str = ""
     level: str = ""  # 「レベルN」 shown before the label of a level; "" in a plain list
+    state: str = ""  # the radio's attributes: checked, invalid (option_state)
 
 
 @dataclass(frozen=True)
@@ -125,6 +148,20 @@ class RadioGroup:
     options: list[Option]
     error: str
     error_id: str
+
+
+def selected_state(selected: bool) -> SafeString:
+    """An option's attributes for its state (area.html#target_year puts them in as they are)."""
+    return SafeString(" selected" if selected else "")
+
+
+@dataclass(frozen=True)
+class YearSelect:
+    """The target year select, with its hint and error tied to it."""
+
+    id: str
+    options: tuple[tuple[str, str, str], ...]  # value, label, the option's attributes
+    error: str = ""
 
 
 @dataclass(frozen=True)
@@ -246,14 +283,17 @@ class AnswerForm:
         prefix = f"{self.prefix}-{name}"
         # "レベルN" is said once per level, not once per option drawn.
         level_word = _("レベル%(level)s") if variant != "list" else ""
+        values = [value for value, _label, _description in items] + [""]
+        error = self.errors.get(name, "")
+        checked = checked_options(current, values)
         options = [
             Option(
                 id=f"{prefix}-{index}",
                 value=value,
                 label=label,
                 description=description,
-                checked=current == value,
                 level=level_word % {"level": value} if level_word else "",
+                state=option_state(checked[index], bool(error)),
             )
             for index, (value, label, description) in enumerate(items)
         ]
@@ -262,7 +302,7 @@ class AnswerForm:
                 id=f"{prefix}-none",
                 value="",
                 label=empty_label,
-                checked=current == "" or not any(o.checked for o in options),
+                state=option_state(checked[-1], bool(error)),
             )
         )
         return RadioGroup(
@@ -270,9 +310,13 @@ class AnswerForm:
             legend=legend,
             variant=variant,
             options=options,
-            error=self.errors.get(name, ""),
+            error=error,
             error_id=f"{prefix}-error",
         )
+
+    @property
+    def radio_group_fields(self) -> tuple[str, ...]:
+        return RADIO_GROUP_FIELDS.get(self.indicator.answer_type, ())
 
     @property
     def radio_groups(self) -> list[RadioGroup]:
@@ -362,17 +406,21 @@ class AnswerForm:
         ]
 
     @property
-    def target_year_options(self) -> list[tuple[str, str, bool]]:
-        """(value, label, selected) of the target year select: the years a target may name,
-        the stored or posted one selected, else the default (saved only with a target
-        level: answer_values drops a year without one)."""
+    def target_year_field(self) -> YearSelect:
+        """The target year select: the years a target may name, the stored or posted one
+        selected, else the default (saved only with a target level: answer_values drops a
+        year without one)."""
         chosen = self.raw.get("target_fiscal_year") or str(
             default_target_fiscal_year(self.fiscal_year)
         )
-        return [
-            (str(year), fiscal_year_text(year), str(year) == chosen)
-            for year in target_fiscal_years(self.fiscal_year)
-        ]
+        return YearSelect(
+            id=f"{self.prefix}-target_fiscal_year",
+            options=tuple(
+                (str(year), fiscal_year_text(year), selected_state(str(year) == chosen))
+                for year in target_fiscal_years(self.fiscal_year)
+            ),
+            error=self.errors.get("target_fiscal_year", ""),
+        )
 
     @property
     def count_hint(self) -> str:

@@ -10,8 +10,9 @@ memberships decide what `my_questionnaires` lists.
 import datetime
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
 
 from accounts.access import ROLE_CAPABILITIES, Capability, access_for
 from accounts.models import Role
@@ -30,7 +31,7 @@ from assessments.progress import (
     unanswered_required,
 )
 from dxportal.japanese_calendar import today_in_japan
-from frameworks.models import Indicator
+from frameworks.models import Indicator, PolicyArea
 
 
 def questionnaire_overdue(questionnaire: Questionnaire, today: datetime.date) -> bool:
@@ -139,9 +140,6 @@ class Sheet:
         """The policy areas with at least one assigned indicator, in catalogue order."""
         return [a.area for a in self.progress.areas]
 
-    def area(self, code: str):
-        return next((area for area in self.areas if area.code == code), None)
-
     def indicators_in(self, area) -> list[Indicator]:
         return [i for i in self.indicators if i.area_id == area.pk]
 
@@ -165,17 +163,6 @@ class Sheet:
     @property
     def ready_to_submit(self) -> bool:
         return not self.unanswered_required and not self.unconfirmed
-
-    def load_area_details(self, area) -> list[Indicator]:
-        """The area's indicators with rubric levels and choices, and their answers' files.
-
-        Two queries when the area has answers, whatever their number.
-        """
-        indicators = self.indicators_in(area)
-        prefetch_related_objects(indicators, "levels", "choices")
-        answers = [self.answers[i.pk] for i in indicators if i.pk in self.answers]
-        prefetch_related_objects(answers, "files")
-        return indicators
 
 
 def assigned_indicators(questionnaire: Questionnaire) -> list[Indicator]:
@@ -216,3 +203,91 @@ def load_sheet(questionnaire: Questionnaire) -> Sheet:
         )
     }
     return Sheet(questionnaire, assigned_indicators(questionnaire), answers)
+
+
+# --- one area of a questionnaire (the area page) ----------------------------------------
+
+
+class _Assigned(NamedTuple):
+    """What questionnaire_progress reads of an indicator, without loading its row."""
+
+    pk: int
+    area_id: int
+    area: PolicyArea
+
+
+@dataclass
+class AreaSheet:
+    """What the area page shows: the area's indicators (levels and choices loaded) with their
+    answers (choice, last editor and files loaded), and the whole questionnaire's progress.
+
+    Unlike Sheet, it loads only ids outside the area, so a view costs the same whatever the
+    size of the rest of the questionnaire.
+    """
+
+    questionnaire: Questionnaire
+    area: PolicyArea
+    areas: list[PolicyArea]  # with at least one assigned indicator, in catalogue order
+    progress: Progress
+    indicators: list[Indicator]
+    answers: dict[int, Answer]  # by indicator id
+
+    @property
+    def previous_area(self) -> PolicyArea | None:
+        index = self.areas.index(self.area)
+        return self.areas[index - 1] if index > 0 else None
+
+    @property
+    def next_area(self) -> PolicyArea | None:
+        index = self.areas.index(self.area)
+        return self.areas[index + 1] if index + 1 < len(self.areas) else None
+
+
+def load_area_sheet(questionnaire: Questionnaire, area_code: str) -> AreaSheet | None:
+    """The area `area_code` of the questionnaire, None when the department answers nothing in it.
+
+    Five queries at most (the assigned ids, answered or not; their areas; the area's
+    indicators, their answers and the answers' files), whatever the number of indicators
+    and answers.
+    """
+    answered = Answer.objects.answered().filter(
+        questionnaire=questionnaire, indicator_id=OuterRef("indicator_id")
+    )
+    assigned = list(
+        Assignment.objects.filter(
+            round_id=questionnaire.round_id, department_id=questionnaire.department_id
+        ).values_list("indicator_id", "indicator__area_id", Exists(answered))
+    )
+    areas = {
+        area.pk: area for area in PolicyArea.objects.filter(pk__in={a for _i, a, _x in assigned})
+    }
+    area = next((a for a in areas.values() if a.code == area_code), None)
+    if area is None:
+        return None
+    progress = questionnaire_progress(
+        [_Assigned(pk, area_id, areas[area_id]) for pk, area_id, _answered in assigned],
+        {pk for pk, _area_id, is_answered in assigned if is_answered},
+    )
+    # Levels and choices: assessments.answer_markup.prepare, when its groups are not kept.
+    indicators = list(
+        Indicator.objects.filter(
+            pk__in=[pk for pk, area_id, _answered in assigned if area_id == area.pk]
+        ).order_by("order", "pk")
+    )
+    for indicator in indicators:
+        indicator.area = area
+    answers = {
+        answer.indicator_id: answer
+        for answer in Answer.objects.filter(
+            questionnaire=questionnaire, indicator__in=indicators
+        ).select_related("choice", "updated_by")
+    }
+    prefetch_related_objects(list(answers.values()), "files")
+    return AreaSheet(
+        questionnaire=questionnaire,
+        area=area,
+        areas=[p.area for p in progress.areas],
+        progress=progress,
+        indicators=indicators,
+        answers=answers,
+    )

@@ -249,7 +249,7 @@ def load_config(clients: int, portfolio: int, origin: str) -> dict:
     questionnaire = _area_questionnaire()
     round_ = questionnaire.round
     sheet = load_sheet(questionnaire)
-    area = max(sheet.areas, key=lambda a: len(sheet.load_area_details(a)))
+    area = max(sheet.areas, key=lambda a: len(sheet.indicators_in(a)))
     # Free text and maturity answers: a comment changes each save, the rest stays valid.
     assignments = list(
         Assignment.objects.filter(round=round_, department=questionnaire.department)
@@ -305,7 +305,7 @@ def load_config(clients: int, portfolio: int, origin: str) -> dict:
     portfolio_size = Membership.objects.filter(user=consultant, role=Role.CONSULTANT).count()
     print(
         f"area page: {round_.municipality.name} {questionnaire.department.name} 「{area.name}」"
-        f" ({len(sheet.load_area_details(area))} indicators); "
+        f" ({len(sheet.indicators_in(area))} indicators); "
         f"consultant portfolio: {portfolio_size} municipalities",
         flush=True,
     )

@@ -30,6 +30,16 @@ def _each_test_starts_in_japanese():
 
 
 @pytest.fixture(autouse=True)
+def _no_kept_answer_markup():
+    """Each test starts with no answer form parts kept (assessments/answer_markup.py): the
+    tests' databases reuse pks, and bulk_create (catalogue imports, factories) sends no
+    signal to drop them."""
+    from assessments import answer_markup
+
+    answer_markup.forget()
+
+
+@pytest.fixture(autouse=True)
 def _force_login_passes_two_factor(monkeypatch):
     """Test seam: `client.force_login(user)` also verifies the session's second
     factor (tests/two_factor.py `mark_verified`), so tests about other things

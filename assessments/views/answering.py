@@ -32,6 +32,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import background
 from accounts.access import Capability, access_for
+from assessments import answer_markup
 from assessments.answering import answer_save
 from assessments.evidence import (
     MAX_SIZE_LABEL,
@@ -54,6 +55,7 @@ from assessments.models import (
 )
 from assessments.my_work import (
     assigned_indicators,
+    load_area_sheet,
     load_progress,
     load_sheet,
     my_questionnaires,
@@ -210,9 +212,9 @@ def submit(request, questionnaire_id: int):
 # --- area page and saving -----------------------------------------------------------------
 
 
-def _area_context(request, questionnaire, sheet, area, *, replace=None):
-    """The area page: every assigned indicator's form, `replace` standing in for one of them."""
-    indicators = sheet.load_area_details(area)
+def _area_context(request, questionnaire, sheet, *, replace=None):
+    """The area page (`sheet`: my_work.load_area_sheet): every assigned indicator's form,
+    `replace` standing in for one of them."""
     read_only_reason = _read_only_reason(request, questionnaire)
     replace = replace or {}
     municipality = questionnaire.round.municipality
@@ -224,23 +226,22 @@ def _area_context(request, questionnaire, sheet, area, *, replace=None):
             municipality=municipality,
             answer=sheet.answers.get(indicator.pk),
         )
-        for indicator in indicators
+        for indicator in sheet.indicators
     ]
+    answer_markup.prepare(forms)
     comments = return_comments(questionnaire)
     for form in forms:
         if form.indicator.pk in comments:
             form.return_comment = comments[form.indicator.pk].comment
     _with_open_data(questionnaire, forms)
-    areas = sheet.areas
-    index = next(i for i, a in enumerate(areas) if a.pk == area.pk)
     return {
         "questionnaire": questionnaire,
-        "area": area,
+        "area": sheet.area,
         "forms": forms,
         "progress": sheet.progress,
-        "area_progress": sheet.progress.for_area(area.pk),
-        "previous_area": areas[index - 1] if index > 0 else None,
-        "next_area": areas[index + 1] if index + 1 < len(areas) else None,
+        "area_progress": sheet.progress.for_area(sheet.area.pk),
+        "previous_area": sheet.previous_area,
+        "next_area": sheet.next_area,
         "editable": not read_only_reason,
         "read_only_reason": read_only_reason,
         "may_answer": _may_answer(request, questionnaire),
@@ -249,15 +250,19 @@ def _area_context(request, questionnaire, sheet, area, *, replace=None):
     }
 
 
+def _area_page(request, questionnaire, area_code: str, *, replace=None, status=200):
+    sheet = load_area_sheet(questionnaire, area_code)
+    if sheet is None:
+        raise Http404
+    context = _area_context(request, questionnaire, sheet, replace=replace)
+    return render(request, AREA_PAGE, context, status=status)
+
+
 @background.login_required
 @require_GET
 def area(request, questionnaire_id: int, area_code: str):
     questionnaire = questionnaire_for(request, questionnaire_id, to_answer=False)
-    sheet = load_sheet(questionnaire)
-    policy_area = sheet.area(area_code)
-    if policy_area is None:
-        raise Http404
-    return render(request, AREA_PAGE, _area_context(request, questionnaire, sheet, policy_area))
+    return _area_page(request, questionnaire, area_code)
 
 
 def _save_response(request, questionnaire, form, *, state, status_text, status=200, conflict=None):
@@ -268,14 +273,9 @@ def _save_response(request, questionnaire, form, *, state, status_text, status=2
     form.conflict = conflict
     form.status_text = status_text
     if not request.htmx:
-        context = _area_context(
-            request,
-            questionnaire,
-            load_sheet(questionnaire),
-            indicator.area,
-            replace={indicator.pk: form},
+        return _area_page(
+            request, questionnaire, indicator.area.code, replace={indicator.pk: form}, status=status
         )
-        return render(request, AREA_PAGE, context, status=status)
     # The block and the progress: ids are enough for the counts (the whole sheet, with
     # every answer of the questionnaire, would make each save cost more as it grows).
     progress = load_progress(questionnaire)
@@ -384,7 +384,7 @@ def _evidence_response(request, questionnaire, indicator, *, message="", error="
         if not error:
             messages.success(request, f"{indicator.code}: {message}")
             return redirect(_area_url(questionnaire, indicator.area, indicator))
-        sheet = load_sheet(questionnaire)
+        sheet = load_area_sheet(questionnaire, indicator.area.code)
         form = AnswerForm(
             indicator,
             fiscal_year=questionnaire.round.fiscal_year,
@@ -392,9 +392,7 @@ def _evidence_response(request, questionnaire, indicator, *, message="", error="
             answer=sheet.answers.get(indicator.pk),
         )
         form.evidence_error = error
-        context = _area_context(
-            request, questionnaire, sheet, indicator.area, replace={indicator.pk: form}
-        )
+        context = _area_context(request, questionnaire, sheet, replace={indicator.pk: form})
         return render(request, AREA_PAGE, context, status=status)
     answer = (
         Answer.objects.filter(questionnaire=questionnaire, indicator=indicator)

@@ -2,6 +2,7 @@
 query counts), submission and the answer history."""
 
 import datetime
+import re
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -9,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments import answer_markup
 from assessments.answer_values import AnswerValues
 from assessments.answering import answer_save
 from assessments.evidence import evidence_upload
@@ -292,6 +294,15 @@ def test_the_area_page_links_to_the_previous_and_next_area(client, personas, all
 # --- query counts ------------------------------------------------------------------------
 
 
+def _without_tokens(response) -> str:
+    """The page without what differs each time it is drawn (CSRF tokens, CSP nonces)."""
+    return re.sub(
+        r'("X-CSRFToken": "|name="csrfmiddlewaretoken" value="|nonce=")[^"]+',
+        r"\1",
+        response.content.decode(),
+    )
+
+
 def _answer_everything_with_files(all_types, personas, tmp_path, settings):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -308,9 +319,12 @@ def _answer_everything_with_files(all_types, personas, tmp_path, settings):
     _save(all_types, personas, "CHO-01", choice_code="partial")
 
 
-# session, user, questionnaire, memberships, answers, indicators, levels, choices, files,
-# and no session write: the same for 6 and for 30 indicators.
+# session, user, questionnaire, memberships; the assigned ids (answered or not), their
+# areas, the area's indicators, their answers and files; no session write: the same for 6
+# and for 30 indicators. The first view of an indicator in a process also loads the levels
+# and choices its radio groups are drawn from (assessments/answer_markup.py keeps them).
 AREA_PAGE_QUERIES = 9
+AREA_PAGE_FIRST_QUERIES = AREA_PAGE_QUERIES + 2
 
 
 @pytest.mark.parametrize("extra", [0, 24])
@@ -320,8 +334,12 @@ def test_the_area_page_query_count_does_not_depend_on_the_number_of_indicators(
     all_types = open_all_types(personas, extra_maturity=extra)
     _answer_everything_with_files(all_types, personas, tmp_path, settings)
     client.force_login(personas.respondent_a)
+    answer_markup.forget()
+    with django_assert_num_queries(AREA_PAGE_FIRST_QUERIES):
+        first = client.get(all_types.area_url())
     with django_assert_num_queries(AREA_PAGE_QUERIES):
         response = client.get(all_types.area_url())
+    assert _without_tokens(response) == _without_tokens(first)
     assert response.content.decode().count('class="indicator"') == 6 + extra
     page = Page(response.content.decode())
     downloads = [a for a in page.all("a") if "/evidence/" in (a.attrs.get("href") or "")]
@@ -495,3 +513,104 @@ def test_history_is_paginated(client, personas, all_types, monkeypatch):
     # The next page of one indicator's history stays on that indicator.
     filtered = Page(client.get(url, {"indicator": "MAT-01"}).content.decode())
     assert filtered.one("a", class_="page-link").attrs["href"] == "?indicator=MAT-01&page=2"
+
+
+# --- radio groups drawn once (assessments/answer_markup.py) -------------------------------
+
+
+def test_the_kept_radio_groups_show_each_views_answer(client, personas, all_types):
+    """The groups are drawn once; which option is checked is each view's own."""
+    client.force_login(personas.respondent_a)
+    prefix = f"a{all_types.indicator('MAT-01').pk}"
+    answer_markup.forget()
+    page = Page(client.get(all_types.area_url()).content.decode())
+    assert "checked" in page.one("input", id=f"{prefix}-level-none").attrs
+    _save(all_types, personas, "MAT-01", level=2, target_level=3)
+    page = Page(client.get(all_types.area_url()).content.decode())
+    levels = [e for e in page.all("input", name="level") if e.attrs["id"].startswith(prefix)]
+    assert len(levels) == 6
+    assert [e.attrs["id"] for e in levels if "checked" in e.attrs] == [f"{prefix}-level-2"]
+    targets = [e for e in page.all("input", name="target_level") if "checked" in e.attrs]
+    assert f"{prefix}-target_level-3" in [e.attrs["id"] for e in targets]
+
+
+def test_a_corrected_indicator_shows_at_once(client, personas, all_types):
+    """A correction written by another process (no signal here: queryset updates) changes
+    the indicator's row, and the page draws the indicator anew at once."""
+    client.force_login(personas.respondent_a)
+    indicator = all_types.indicator("MAT-01")
+    level = indicator.levels.get(level=2)
+    assert level.description in client.get(all_types.area_url()).content.decode()
+    type(indicator).objects.filter(pk=indicator.pk).update(help_text="訂正した説明文")
+    assert "訂正した説明文" in client.get(all_types.area_url()).content.decode()
+    # A corrected citation (frameworks/FORMAT.md) is a change of the row: what is drawn
+    # from the indicator is drawn again (here a level, which a published edition keeps).
+    type(level).objects.filter(pk=level.pk).update(description="書き換えた説明")
+    type(indicator).objects.filter(pk=indicator.pk).update(source="訂正した出典")
+    assert "書き換えた説明" in client.get(all_types.area_url()).content.decode()
+
+
+def test_a_level_changed_in_this_process_shows_at_once(client, personas, all_types):
+    client.force_login(personas.respondent_a)
+    level = all_types.indicator("MAT-01").levels.get(level=2)
+    client.get(all_types.area_url())
+    level.label = "新しい見出し"
+    level.save()
+    assert "新しい見出し" in client.get(all_types.area_url()).content.decode()
+
+
+def test_the_kept_groups_follow_the_language(client, personas, all_types):
+    client.force_login(personas.respondent_a)
+    for_ = f"a{all_types.indicator('MAT-01').pk}-level-2"
+    page = Page(client.get(all_types.area_url()).content.decode())
+    assert "レベル2" in page.one("label", for_=for_).text
+    client.post(reverse("set_language"), {"language": "en", "next": all_types.area_url()})
+    page = Page(client.get(all_types.area_url()).content.decode())
+    assert "Level 2" in page.one("label", for_=for_).text
+
+
+def test_kept_blocks_are_per_kind_of_view(client, personas, all_types):
+    """An editable view and a read-only one of the same indicators never share a block."""
+    for persona, editable in (("respondent_a", True), ("coordinator_a", False)) * 2:
+        client.force_login(getattr(personas, persona))
+        page = Page(client.get(all_types.area_url()).content.decode())
+        fieldsets = page.all("fieldset", class_="answer__fieldset")
+        assert len(fieldsets) == 6
+        assert all(("disabled" in f.attrs) is not editable for f in fieldsets), persona
+        forms = page.all("form", class_="answer__form")
+        assert all(("data-autosave" in f.attrs) is editable for f in forms), persona
+        assert len(page.all("form", class_="evidence__upload")) == (6 if editable else 0)
+
+
+def test_the_values_filled_into_a_kept_block_are_escaped(client, personas, all_types):
+    _save(all_types, personas, "TXT-01", text='</textarea><script>alert("x")</script>')
+    _save(all_types, personas, "MAT-01", level=1, comment='<b>太字</b> & "引用"')
+    client.force_login(personas.respondent_a)
+    for _view in range(2):  # drawn, then kept
+        html = client.get(all_types.area_url()).content.decode()
+        assert "<script>alert" not in html and "<b>太字" not in html
+        page = Page(html)
+        text = page.one("textarea", id=f"a{all_types.indicator('TXT-01').pk}-text")
+        assert text.text == '</textarea><script>alert("x")</script>'
+        comment = page.one("textarea", id=f"a{all_types.indicator('MAT-01').pk}-comment")
+        assert comment.text == '<b>太字</b> & "引用"'
+
+
+def test_each_view_lists_its_own_evidence_files(client, personas, all_types, tmp_path, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(personas.respondent_a)
+    page = Page(client.get(all_types.area_url()).content.decode())
+    assert len(page.all("p", class_="evidence__empty")) == 6
+    assert "添付されたファイルはありません。" in page.all("p", class_="evidence__empty")[0].text
+    evidence_upload(
+        questionnaire=all_types.questionnaire,
+        indicator=all_types.indicator("MAT-01"),
+        upload=SimpleUploadedFile("根拠.pdf", b"%PDF-1.7\n..."),
+        user=personas.respondent_a,
+    )
+    page = Page(client.get(all_types.area_url()).content.decode())
+    assert len(page.all("p", class_="evidence__empty")) == 5
+    block = page.html.split(f'id="evidence-{all_types.indicator("MAT-01").pk}"')[1]
+    assert "根拠.pdf" in block.split('class="evidence"')[0]

@@ -35,6 +35,7 @@ the highlighted ones) and their strengths and gaps beside them.
 
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from assessments.models import Questionnaire, QuestionnaireStatus, Round
@@ -46,6 +47,7 @@ from results.benchmarks import same_kind_peers
 from results.cards import StoredCard
 from results.highlights import area_bar, split
 from results.models import ScoreSnapshot
+from results.peer_groups import peer_stamp
 from results.scoring import AreaResult, Contribution, Group
 from results.stage_names import stage_label, stage_names
 from results.trend import Trend, trend_for
@@ -360,6 +362,61 @@ def _area_rows(
     return rows
 
 
+def dashboard_stamp(round_: Round) -> tuple:
+    """What the rendered dashboard (templates/results/includes/dashboard_results.html) is
+    read from that can change, for results.page_cache (two queries and the peers' stamp):
+
+    - the round's snapshots and its municipality's earlier ones (results.trend): their ids,
+      rounds, departments and computed_at, which every refresh sets; the departments' names
+      and order (the department table);
+    - the departments' questionnaire statuses (they change without a refresh);
+    - the same-kind peers (results.peer_groups.peer_stamp);
+    - the round (its status: 暫定; year; edition) and its municipality (code; kind: the peer
+      group).
+
+    The catalogue is not in it: a round is on a published edition, which never changes but
+    for its citations (frameworks/FORMAT.md), and the dashboard shows none.
+    """
+    municipality = round_.municipality
+    snapshots = tuple(
+        ScoreSnapshot.objects.filter(
+            Q(round=round_)
+            | Q(
+                round__municipality_id=round_.municipality_id,
+                round__fiscal_year__lt=round_.fiscal_year,
+                department__isnull=True,
+            )
+        )
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "round_id",
+            "round__fiscal_year",
+            "round__edition_id",
+            "computed_at",
+            "department_id",
+            "department__name",
+            "department__sort_order",
+        )
+    )
+    statuses = tuple(
+        Questionnaire.objects.filter(round=round_)
+        .order_by("pk")
+        .values_list("department_id", "status")
+    )
+    return (
+        round_.pk,
+        round_.status,
+        round_.fiscal_year,
+        round_.edition_id,
+        municipality.code,
+        municipality.kind,
+        snapshots,
+        statuses,
+        peer_stamp(round_.fiscal_year, round_.edition_id),
+    )
+
+
 def dashboard_for(round_: Round) -> Dashboard | None:
     """The round's dashboard, or None while the round has no municipality snapshot yet."""
     snapshots = list(
@@ -380,7 +437,7 @@ def dashboard_for(round_: Round) -> Dashboard | None:
         round_, card, [a.code for a in shown], [localized_text(a, "name") for a in shown]
     )
     previous = trend.previous
-    peers = same_kind_peers(round_)
+    peers = same_kind_peers(round_, card)
     rows = _area_rows(
         card,
         areas,

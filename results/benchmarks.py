@@ -36,8 +36,9 @@ from dxportal.localized import localized_text
 from frameworks.models import PolicyArea, Stage
 from municipalities.models import Municipality
 from results.cards import StoredCard, stored_area_scores
-from results.latest import LatestResults, latest_rounds_with_results
+from results.latest import LatestResults
 from results.models import ScoreSnapshot
+from results.page_cache import stamp_rows
 from results.peer_groups import (
     EMPTY,
     OVERALL,
@@ -186,6 +187,12 @@ def _groups(municipality: Municipality, count: dict[str, int]) -> list[PeerGroup
     ]
 
 
+_STAMP_OWN_SQL = f"""
+    SELECT id, computed_at FROM {ScoreSnapshot._meta.db_table}
+    WHERE round_id = %s AND department_id IS NULL
+"""
+
+
 def benchmark_stamp(round_: Round) -> tuple:
     """What the round's benchmark (`peer_benchmark`) is read from that can change, for
     results.page_cache (one query and the peers' stamp): the round's own snapshot (its id
@@ -195,11 +202,7 @@ def benchmark_stamp(round_: Round) -> tuple:
     published edition, which never changes but for its citations (frameworks/FORMAT.md)."""
     municipality = round_.municipality
     prefecture = municipality.prefecture or municipality
-    own = (
-        ScoreSnapshot.objects.filter(round=round_, department__isnull=True)
-        .values_list("pk", "computed_at")
-        .first()
-    )
+    own = stamp_rows(_STAMP_OWN_SQL, [round_.pk])
     return (
         round_.pk,
         round_.fiscal_year,
@@ -301,13 +304,15 @@ class Portfolio:
     rows: list[PortfolioRow]
 
 
-def portfolio(municipalities: Sequence[Municipality]) -> Portfolio:
-    """Each municipality's newest round with results and those results (four queries).
+def portfolio(
+    municipalities: Sequence[Municipality], latest: dict[int, LatestResults]
+) -> Portfolio:
+    """Each municipality's newest round with results and those results (three queries),
+    `latest` holding each one's rounds (results.latest.latest_rounds_with_results).
 
     Area columns are the union of the areas of the editions in use, in
     catalogue order, named by the newest edition that has them.
     """
-    latest = latest_rounds_with_results(municipalities)
     shown = {
         pk: found.round or found.newest
         for pk, found in latest.items()
@@ -360,6 +365,43 @@ def portfolio(municipalities: Sequence[Municipality]) -> Portfolio:
             )
         )
     return Portfolio(areas=[area_names[code] for code in codes], rows=rows)
+
+
+def portfolio_stamp(
+    municipalities: Sequence[Municipality], latest: dict[int, LatestResults]
+) -> tuple:
+    """What the portfolio of `municipalities` shows that can change, for results.page_cache
+    (no query): each one's name, kana, code, kind and prefecture (shown, sorted and filtered
+    by), its rounds from `latest` (ids, years, status, edition, when their results were
+    computed: every refresh sets it) and why the newest has none (the notice, which depends
+    on the day). Stage and area names are not in it: they are a published edition's, which
+    never change but for citations (frameworks/FORMAT.md)."""
+
+    def round_stamp(round_: Round | None) -> tuple | None:
+        if round_ is None:
+            return None
+        return (
+            round_.pk,
+            round_.fiscal_year,
+            round_.status,
+            round_.edition_id,
+            round_.results_computed_at,
+        )
+
+    return tuple(
+        (
+            m.pk,
+            m.code,
+            str(m),
+            m.name_kana,
+            m.kind,
+            m.prefecture_id,
+            round_stamp(latest[m.pk].newest),
+            round_stamp(latest[m.pk].round),
+            latest[m.pk].newest_state,
+        )
+        for m in municipalities
+    )
 
 
 def portfolio_sorted(rows: list[PortfolioRow], sort: str) -> list[PortfolioRow]:

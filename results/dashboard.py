@@ -35,7 +35,6 @@ the highlighted ones) and their strengths and gaps beside them.
 
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from assessments.models import Questionnaire, QuestionnaireStatus, Round
@@ -47,6 +46,7 @@ from results.benchmarks import same_kind_peers
 from results.cards import StoredCard
 from results.highlights import area_bar, split
 from results.models import ScoreSnapshot
+from results.page_cache import stamp_rows
 from results.peer_groups import peer_stamp
 from results.scoring import AreaResult, Contribution, Group
 from results.stage_names import stage_label, stage_names
@@ -362,6 +362,24 @@ def _area_rows(
     return rows
 
 
+# The round's snapshots and its municipality's earlier ones, found from the municipality's
+# rounds (an index), never by looking through every municipality's snapshots.
+_STAMP_SNAPSHOTS_SQL = f"""
+    SELECT s.id, s.round_id, r.fiscal_year, r.edition_id, s.computed_at, s.department_id,
+           d.name, d.sort_order
+    FROM {ScoreSnapshot._meta.db_table} s
+    JOIN {Round._meta.db_table} r ON s.round_id = r.id
+    LEFT JOIN {Department._meta.db_table} d ON s.department_id = d.id
+    WHERE r.municipality_id = %s AND r.fiscal_year <= %s
+      AND (s.round_id = %s OR (s.department_id IS NULL AND r.fiscal_year < %s))
+    ORDER BY s.id
+"""
+_STAMP_STATUSES_SQL = f"""
+    SELECT department_id, status FROM {Questionnaire._meta.db_table} WHERE round_id = %s
+    ORDER BY id
+"""
+
+
 def dashboard_stamp(round_: Round) -> tuple:
     """What the rendered dashboard (templates/results/includes/dashboard_results.html) is
     read from that can change, for results.page_cache (two queries and the peers' stamp):
@@ -378,32 +396,11 @@ def dashboard_stamp(round_: Round) -> tuple:
     for its citations (frameworks/FORMAT.md), and the dashboard shows none.
     """
     municipality = round_.municipality
-    snapshots = tuple(
-        ScoreSnapshot.objects.filter(
-            Q(round=round_)
-            | Q(
-                round__municipality_id=round_.municipality_id,
-                round__fiscal_year__lt=round_.fiscal_year,
-                department__isnull=True,
-            )
-        )
-        .order_by("pk")
-        .values_list(
-            "pk",
-            "round_id",
-            "round__fiscal_year",
-            "round__edition_id",
-            "computed_at",
-            "department_id",
-            "department__name",
-            "department__sort_order",
-        )
+    snapshots = stamp_rows(
+        _STAMP_SNAPSHOTS_SQL,
+        [round_.municipality_id, round_.fiscal_year, round_.pk, round_.fiscal_year],
     )
-    statuses = tuple(
-        Questionnaire.objects.filter(round=round_)
-        .order_by("pk")
-        .values_list("department_id", "status")
-    )
+    statuses = stamp_rows(_STAMP_STATUSES_SQL, [round_.pk])
     return (
         round_.pk,
         round_.status,

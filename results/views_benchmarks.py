@@ -28,10 +28,11 @@ from results.benchmarks import (
     peer_benchmark,
     portfolio,
     portfolio_sorted,
+    portfolio_stamp,
     portfolio_summary,
 )
 from results.figures import portfolio_svg
-from results.latest import latest_round_with_results
+from results.latest import LatestResults, latest_round_with_results, latest_rounds_with_results
 from results.page_cache import cached_html
 
 SORTS = [
@@ -143,16 +144,41 @@ def portfolio_view(request):
     if not access.municipality_ids(Capability.COMPARE_MUNICIPALITIES):
         raise PermissionDenied
     assigned = list(access.municipalities(Capability.COMPARE_MUNICIPALITIES))
+    latest = latest_rounds_with_results(assigned)
     form = PortfolioFilterForm(request.GET, assigned)
-    sort = form.cleaned_data.get("sort") if form.is_valid() else ""
-    sort = sort or "score"
-    result = portfolio(_filtered(form, assigned))
-    rows = portfolio_sorted(result.rows, sort)
-    sort_label = dict(SORTS)[sort]
-    chart = portfolio_svg(rows, title_id="portfolio-chart-title", described_by="portfolio-summary")
+
+    def comparison() -> str:
+        return _portfolio_comparison(form, assigned, latest)
+
     return render(
         request,
         "results/portfolio.html",
+        {
+            # Read from the assigned municipalities and the filters only, so the same for
+            # whoever is assigned them (results.page_cache); filters no form offers are
+            # answered without the cache, so they cannot fill it.
+            "comparison": cached_html(
+                "portfolio",
+                (portfolio_stamp(assigned, latest), sorted(form.cleaned_data.items())),
+                comparison,
+            )
+            if form.is_valid()
+            else mark_safe(comparison()),  # noqa: S308 (a template's output)
+        },
+    )
+
+
+def _portfolio_comparison(
+    form: PortfolioFilterForm, assigned: list[Municipality], latest: dict[int, LatestResults]
+) -> str:
+    sort = form.cleaned_data.get("sort") if form.is_valid() else ""
+    sort = sort or "score"
+    result = portfolio(_filtered(form, assigned), latest)
+    rows = portfolio_sorted(result.rows, sort)
+    sort_label = dict(SORTS)[sort]
+    chart = portfolio_svg(rows, title_id="portfolio-chart-title", described_by="portfolio-summary")
+    return render_to_string(
+        "results/includes/portfolio_comparison.html",
         {
             "form": form,
             "sort": sort,

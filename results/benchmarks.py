@@ -14,11 +14,12 @@ says so instead. Only aggregates (quartiles, median) and the municipality's
 own rank are shown: never another municipality's name, and never a minimum
 or maximum, which would be one municipality's own score.
 
-`peer_benchmark` runs two queries whatever the number of municipalities (the
-snapshots with their municipality's kind, population and prefecture; the edition's
-areas); `same_kind_peers` (the dashboard's peer median) runs one, with the
-same statistics and the same k-anonymity rule; `portfolio` runs four
-(the rounds to show, their snapshots, areas, stages).
+The groups' scores are read once per change of any peer's results and kept in the
+cache (results.peer_groups), so `peer_benchmark` runs three queries whatever the
+number of municipalities (the edition's areas, the round's own scores, the peers'
+stamp) and `same_kind_peers` (the dashboard's peer median) one, with the same
+statistics and the same k-anonymity rule, each two more when the peers are read again;
+`portfolio` runs three (snapshots, areas, stages) beside the caller's rounds.
 
 The benchmark page and the portfolio show each municipality's newest round
 that has results (results.latest), saying so when that is not the newest.

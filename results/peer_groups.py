@@ -1,19 +1,19 @@
 """The scores of every peer group of a fiscal year and edition, read once per change of results.
 
 The peers of a round are the municipality snapshots (department empty) of every round
-in the same fiscal year on the same edition (results.benchmarks). Reading them all
-for each benchmark page and dashboard would cost more with every municipality, so
-`peer_groups` reads them once (one query, the area scores taken out of the cards by
-the database), and keeps each group's statistics in the cache: per score, how many
-peers have it, its quartiles and the scores in order (for the municipality's own rank).
+in the same fiscal year on the same edition (results.benchmarks). Reading them all for
+each benchmark page and dashboard would cost more with every municipality, so
+`peer_groups` reads them once (two queries, the area scores taken out of the cards by
+the database) and keeps each group in the cache: how many peers it has and, per score,
+their scores in order, from which the quartiles and a municipality's rank are read.
 
 What invalidates the cache: its key holds `peer_stamp`, one aggregate query over the
 peers by kind: how many there are, the newest `computed_at` (results.snapshots sets it
 on every row it writes, and a row it recreates gets a new one), the sum of their overall
 scores, and what the other groups are made of: the sums of the peers' populations and
-prefecture ids. A refreshed, new or deleted snapshot, or a
-municipality that changes kind, population or prefecture, gives a new key at once; an
-entry no key names any more is never read again and expires (CACHE_SECONDS).
+prefecture ids. A refreshed, new or deleted snapshot, or a municipality that changes
+kind, population or prefecture, gives a new key at once; an entry no key names any more
+is never read again and expires (results.page_cache.CACHE_SECONDS).
 
 An entry holds the statistics of a whole fiscal year and edition, the same for every
 viewer (the pages show them only under results.benchmarks' k-anonymity rule).
@@ -32,9 +32,8 @@ from frameworks.models import PolicyArea
 from municipalities.models import Municipality
 from municipalities.size_bands import size_band
 from results.models import ScoreSnapshot
-from results.page_cache import stamp_rows
+from results.page_cache import CACHE_SECONDS, stamp_rows
 
-CACHE_SECONDS = 24 * 60 * 60
 OVERALL = ""  # the score code of the overall score beside the area codes
 
 

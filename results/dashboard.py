@@ -3,10 +3,12 @@
 `dashboard_for(round)` makes seven queries whatever the size of the round or
 the number of rounds and peers: the round's snapshots (municipality and
 departments), the earlier rounds' municipality snapshots (results.trend),
-the same-kind peers' snapshots (results.benchmarks), the edition's stages,
-its areas, the questions of the indicators named as strengths or gaps, and
-the departments' questionnaire statuses; plus two when an earlier round is on
-another edition (the lineage, results.trend).
+the same-kind peers' stamp (results.benchmarks; two more when
+results.peer_groups reads the peers again), the edition's stages, its areas,
+the questions of the indicators named as strengths or gaps, and the
+departments' questionnaire statuses; plus two when an earlier round is on
+another edition (the lineage, results.trend). The page renders it once per
+`dashboard_stamp` (results.page_cache).
 
 Strengths and gaps, of areas and of indicators, are read against the stage
 thresholds (results.highlights); results of an open round are marked 暫定.

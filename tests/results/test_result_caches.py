@@ -8,6 +8,7 @@ never gets an entry that is not theirs.
 import re
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from accounts.models import Membership, Role
@@ -15,6 +16,7 @@ from assessments.models import Answer, Questionnaire, QuestionnaireStatus
 from results.models import ScoreSnapshot, SnapshotTrigger
 from results.snapshots import snapshots_refresh
 from tests.factories import MunicipalityFactory, UserFactory
+from tests.results.chart_support import main
 from tests.results.test_benchmarks import PORTFOLIO, benchmark_url, make_round
 from tests.results.test_dashboard import peers, scored_round, text, url
 
@@ -235,3 +237,16 @@ def test_a_consultant_never_gets_another_consultants_portfolio(client, personas,
 
     assert "40.0" in page
     assert "71.3" not in page and personas.municipality_b.name not in page
+
+
+def test_the_results_part_is_the_same_for_every_role_that_may_see_it(client, personas, scored):
+    """The entry is shared by the coordinators and consultants of the municipality: what each
+    of them is shown, rendered afresh, is the same."""
+    pages = []
+    for who in (personas.coordinator_a, personas.consultant):
+        cache.clear()
+        client.force_login(who)
+        pages.append(main(client.get(url(scored))))
+
+    assert 'id="overall-score"' in pages[0]
+    assert pages[0] == pages[1]

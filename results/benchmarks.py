@@ -14,20 +14,21 @@ says so instead. Only aggregates (quartiles, median) and the municipality's
 own rank are shown: never another municipality's name, and never a minimum
 or maximum, which would be one municipality's own score.
 
-`peer_benchmark` runs two queries whatever the number of municipalities (the
-snapshots with their municipality's kind, population and prefecture; the edition's
-areas); `same_kind_peers` (the dashboard's peer median) runs one, with the
-same statistics and the same k-anonymity rule; `portfolio` runs four
-(the rounds to show, their snapshots, areas, stages).
+The groups' scores are read once per change of any peer's results and kept in the
+cache (results.peer_groups), so `peer_benchmark` runs three queries whatever the
+number of municipalities (the edition's areas, the round's own scores, the peers'
+stamp) and `same_kind_peers` (the dashboard's peer median) one, with the same
+statistics and the same k-anonymity rule, each two more when the peers are read again;
+`portfolio` runs three (snapshots, areas, stages) beside the caller's rounds.
 
 The benchmark page and the portfolio show each municipality's newest round
 that has results (results.latest), saying so when that is not the newest.
 """
 
 import statistics
-from collections.abc import Iterable, Sequence
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -35,10 +36,19 @@ from assessments.models import Round
 from dxportal.localized import localized_text
 from frameworks.models import PolicyArea, Stage
 from municipalities.models import Municipality
-from municipalities.size_bands import size_band
-from results.cards import stored_area_scores
-from results.latest import LatestResults, latest_rounds_with_results
+from results.cards import StoredCard, stored_area_scores
+from results.latest import LatestResults
 from results.models import ScoreSnapshot
+from results.page_cache import stamp_rows
+from results.peer_groups import (
+    EMPTY,
+    OVERALL,
+    ScoreStats,
+    groups_of,
+    kind_group,
+    peer_groups,
+    peer_stamp,
+)
 from results.stage_names import stage_label
 
 K_ANONYMITY = 5
@@ -59,9 +69,9 @@ def quartiles(values: Sequence[float]) -> tuple[float, float, float]:
     return (q1, q2, q3)
 
 
-def rank(value: float, values: Iterable[float]) -> int:
-    """1 for the highest; equal scores share a rank (1, 2, 2, 4)."""
-    return 1 + sum(1 for other in values if other > value)
+def rank(value: float, ascending: Sequence[float]) -> int:
+    """1 for the highest of `ascending` (lowest first); equal scores share a rank (1, 2, 2, 4)."""
+    return 1 + len(ascending) - bisect_right(ascending, value)
 
 
 # --- one municipality against its peers ------------------------------------------------------
@@ -113,91 +123,27 @@ class Benchmark:
         return [group.label for group in self.groups]
 
 
-def _group_stat(own: float | None, scores: list[float]) -> GroupStat:
-    if len(scores) < K_ANONYMITY:
-        return GroupStat(count=len(scores))
-    q1, mid, q3 = quartiles(scores)
+def _group_stat(own: float | None, values: ScoreStats) -> GroupStat:
+    if values.count < K_ANONYMITY:
+        return GroupStat(count=values.count)
+    q1, mid, q3 = quartiles(values.values)
     return GroupStat(
-        count=len(scores),
+        count=values.count,
         q1=q1,
         median=mid,
         q3=q3,
-        rank=rank(own, scores) if own is not None else None,
+        rank=rank(own, values.values) if own is not None else None,
     )
-
-
-def _prefecture_key(municipality_id: int, prefecture_id: int | None) -> int:
-    """A prefecture is grouped with its own municipalities."""
-    return prefecture_id if prefecture_id is not None else municipality_id
-
-
-@dataclass(frozen=True)
-class PeerRow:
-    municipality_id: int
-    kind: str
-    prefecture_id: int | None
-    size_band: str | None  # the band's code; None when the population is unknown
-    overall: float | None
-    areas: dict[str, float | None]
-
-
-def _peer_rows(round_: Round, **only: Any) -> list[PeerRow]:
-    """Every peer with its kind, prefecture, size band and scores (one query).
-
-    `only` narrows the peers further (e.g. to one kind) in the database.
-    """
-    return [
-        PeerRow(
-            municipality_id,
-            kind,
-            prefecture_id,
-            band.code if (band := size_band(kind, population)) else None,
-            overall,
-            stored_area_scores(card),
-        )
-        for (
-            municipality_id,
-            kind,
-            prefecture_id,
-            population,
-            overall,
-            card,
-        ) in ScoreSnapshot.objects.filter(
-            department__isnull=True,
-            round__fiscal_year=round_.fiscal_year,
-            round__edition_id=round_.edition_id,
-            **only,
-        ).values_list(
-            "round__municipality_id",
-            "round__municipality__kind",
-            "round__municipality__prefecture_id",
-            "round__municipality__population",
-            "overall_score",
-            "card",
-        )
-    ]
-
-
-def _own_scores(round_: Round, peers: list[PeerRow]) -> tuple[bool, float | None, dict]:
-    """Whether the round's municipality is among the peers, with its overall and area scores."""
-    for peer in peers:
-        if peer.municipality_id == round_.municipality_id:
-            return True, peer.overall, peer.areas
-    return False, None, {}
-
-
-def _stat_of(own: float | None, scores: Iterable[float | None]) -> GroupStat:
-    return _group_stat(own, [score for score in scores if score is not None])
 
 
 def _kind_label(municipality: Municipality) -> str:
     return _("同じ区分（%(kind)s）") % {"kind": municipality.get_kind_display()}
 
 
-def _groups(municipality: Municipality, members: dict[str, list[PeerRow]]) -> list[PeerGroup]:
+def _groups(municipality: Municipality, count: dict[str, int]) -> list[PeerGroup]:
+    """The peer groups, `count` municipalities with results in each (by PEER_GROUPS code)."""
     band = municipality.size_band
     prefecture = municipality.prefecture or municipality
-    count = {code: len(rows) for code, rows in members.items()}
     size_definition = (
         _(
             "人口規模区分（類似団体区分の人口段階）が同じ「%(band)s」の団体。"
@@ -242,45 +188,64 @@ def _groups(municipality: Municipality, members: dict[str, list[PeerRow]]) -> li
     ]
 
 
-def peer_benchmark(round_: Round) -> Benchmark:
-    """The round's overall and per-area scores against its four peer groups (two queries)."""
-    municipality = round_.municipality
-    peers = _peer_rows(round_)
-    areas = list(PolicyArea.objects.filter(edition_id=round_.edition_id).order_by("order"))
-    own_key = _prefecture_key(municipality.pk, municipality.prefecture_id)
-    own_band = municipality.size_band
-    in_group = {
-        "kind": lambda peer: peer.kind == municipality.kind,
-        "size": lambda peer: own_band is not None and peer.size_band == own_band.code,
-        "prefecture": lambda peer: (
-            _prefecture_key(peer.municipality_id, peer.prefecture_id) == own_key
-        ),
-        "all": lambda peer: True,
-    }
-    members = {code: [peer for peer in peers if in_group[code](peer)] for code in PEER_GROUPS}
-    has_results, own_overall, own_areas = _own_scores(round_, peers)
+_STAMP_OWN_SQL = f"""
+    SELECT id, computed_at FROM {ScoreSnapshot._meta.db_table}
+    WHERE round_id = %s AND department_id IS NULL
+"""
 
-    def row(label: str, own: float | None, score_of) -> BenchmarkRow:
+
+def benchmark_stamp(round_: Round) -> tuple:
+    """What the round's benchmark (`peer_benchmark`) is read from that can change, for
+    results.page_cache (one query and the peers' stamp): the round's own snapshot (its id
+    and computed_at, which every refresh sets), the peers (results.peer_groups.peer_stamp),
+    and the municipality's kind, population and prefecture (its groups; the prefecture's
+    name is in a group's definition). The edition's areas are not in it: a round is on a
+    published edition, which never changes but for its citations (frameworks/FORMAT.md)."""
+    municipality = round_.municipality
+    prefecture = municipality.prefecture or municipality
+    own = stamp_rows(_STAMP_OWN_SQL, [round_.pk])
+    return (
+        round_.pk,
+        round_.fiscal_year,
+        round_.edition_id,
+        own,
+        municipality.pk,
+        municipality.kind,
+        municipality.population,
+        prefecture.pk,
+        prefecture.name,
+        peer_stamp(round_.fiscal_year, round_.edition_id),
+    )
+
+
+def peer_benchmark(round_: Round) -> Benchmark:
+    """The round's overall and per-area scores against its four peer groups (three queries,
+    and two more when results.peer_groups reads the peers again)."""
+    municipality = round_.municipality
+    areas = list(PolicyArea.objects.filter(edition_id=round_.edition_id).order_by("order"))
+    own = (
+        ScoreSnapshot.objects.filter(round=round_, department__isnull=True)
+        .values_list("overall_score", "card")
+        .first()
+    )
+    own_scores = {OVERALL: own[0], **stored_area_scores(own[1])} if own else {}
+    group_of = groups_of(municipality)
+    found = peer_groups(round_.fiscal_year, round_.edition_id, group_of.values())
+    members = {code: found[group_of[code]] if code in group_of else EMPTY for code in PEER_GROUPS}
+
+    def row(label: str, code: str) -> BenchmarkRow:
+        own = own_scores.get(code)
         return BenchmarkRow(
             label=label,
             own=own,
-            groups=[_stat_of(own, map(score_of, members[code])) for code in PEER_GROUPS],
+            groups=[_group_stat(own, members[group].stats(code)) for group in PEER_GROUPS],
         )
 
-    rows = [row(_("総合得点"), own_overall, lambda member: member.overall)]
-    for area in areas:
-        rows.append(
-            row(
-                _area_label(area),
-                own_areas.get(area.code),
-                lambda member, code=area.code: member.areas.get(code),
-            )
-        )
     return Benchmark(
         round=round_,
-        has_results=has_results,
-        groups=_groups(municipality, members),
-        rows=rows,
+        has_results=own is not None,
+        groups=_groups(municipality, {code: group.members for code, group in members.items()}),
+        rows=[row(_("総合得点"), OVERALL)] + [row(_area_label(area), area.code) for area in areas],
     )
 
 
@@ -290,21 +255,21 @@ class KindPeers:
 
     label: str
     overall: GroupStat
-    areas: dict[str, GroupStat]  # by area code; an area nobody in the group has is missing
+    areas: dict[str, GroupStat]  # by the area codes of the round's card
 
 
-def same_kind_peers(round_: Round) -> KindPeers:
-    """The round against municipalities of the same kind only, for the dashboard (one query)."""
+def same_kind_peers(round_: Round, card: StoredCard) -> KindPeers:
+    """The round (its municipality's `card`) against municipalities of the same kind only,
+    for the dashboard (one query, and two more when results.peer_groups reads the peers)."""
     municipality = round_.municipality
-    peers = _peer_rows(round_, round__municipality__kind=municipality.kind)
-    _has, own_overall, own_areas = _own_scores(round_, peers)
-    codes = dict.fromkeys(code for peer in peers for code in peer.areas)
+    group = kind_group(municipality.kind)
+    peers = peer_groups(round_.fiscal_year, round_.edition_id, [group])[group]
     return KindPeers(
         label=_kind_label(municipality),
-        overall=_stat_of(own_overall, (peer.overall for peer in peers)),
+        overall=_group_stat(card.overall_score, peers.stats(OVERALL)),
         areas={
-            code: _stat_of(own_areas.get(code), (peer.areas.get(code) for peer in peers))
-            for code in codes
+            code: _group_stat(score, peers.stats(code))
+            for code, score in card.area_scores().items()
         },
     )
 
@@ -340,13 +305,15 @@ class Portfolio:
     rows: list[PortfolioRow]
 
 
-def portfolio(municipalities: Sequence[Municipality]) -> Portfolio:
-    """Each municipality's newest round with results and those results (four queries).
+def portfolio(
+    municipalities: Sequence[Municipality], latest: dict[int, LatestResults]
+) -> Portfolio:
+    """Each municipality's newest round with results and those results (three queries),
+    `latest` holding each one's rounds (results.latest.latest_rounds_with_results).
 
     Area columns are the union of the areas of the editions in use, in
     catalogue order, named by the newest edition that has them.
     """
-    latest = latest_rounds_with_results(municipalities)
     shown = {
         pk: found.round or found.newest
         for pk, found in latest.items()
@@ -399,6 +366,43 @@ def portfolio(municipalities: Sequence[Municipality]) -> Portfolio:
             )
         )
     return Portfolio(areas=[area_names[code] for code in codes], rows=rows)
+
+
+def portfolio_stamp(
+    municipalities: Sequence[Municipality], latest: dict[int, LatestResults]
+) -> tuple:
+    """What the portfolio of `municipalities` shows that can change, for results.page_cache
+    (no query): each one's name, kana, code, kind and prefecture (shown, sorted and filtered
+    by), its rounds from `latest` (ids, years, status, edition, when their results were
+    computed: every refresh sets it) and why the newest has none (the notice, which depends
+    on the day). Stage and area names are not in it: they are a published edition's, which
+    never change but for citations (frameworks/FORMAT.md)."""
+
+    def round_stamp(round_: Round | None) -> tuple | None:
+        if round_ is None:
+            return None
+        return (
+            round_.pk,
+            round_.fiscal_year,
+            round_.status,
+            round_.edition_id,
+            round_.results_computed_at,
+        )
+
+    return tuple(
+        (
+            m.pk,
+            m.code,
+            str(m),
+            m.name_kana,
+            m.kind,
+            m.prefecture_id,
+            round_stamp(latest[m.pk].newest),
+            round_stamp(latest[m.pk].round),
+            latest[m.pk].newest_state,
+        )
+        for m in municipalities
+    )
 
 
 def portfolio_sorted(rows: list[PortfolioRow], sort: str) -> list[PortfolioRow]:

@@ -3,10 +3,12 @@
 `dashboard_for(round)` makes seven queries whatever the size of the round or
 the number of rounds and peers: the round's snapshots (municipality and
 departments), the earlier rounds' municipality snapshots (results.trend),
-the same-kind peers' snapshots (results.benchmarks), the edition's stages,
-its areas, the questions of the indicators named as strengths or gaps, and
-the departments' questionnaire statuses; plus two when an earlier round is on
-another edition (the lineage, results.trend).
+the same-kind peers' stamp (results.benchmarks; two more when
+results.peer_groups reads the peers again), the edition's stages, its areas,
+the questions of the indicators named as strengths or gaps, and the
+departments' questionnaire statuses; plus two when an earlier round is on
+another edition (the lineage, results.trend). The page renders it once per
+`dashboard_stamp` (results.page_cache).
 
 Strengths and gaps, of areas and of indicators, are read against the stage
 thresholds (results.highlights); results of an open round are marked 暫定.
@@ -46,6 +48,8 @@ from results.benchmarks import same_kind_peers
 from results.cards import StoredCard
 from results.highlights import area_bar, split
 from results.models import ScoreSnapshot
+from results.page_cache import stamp_rows
+from results.peer_groups import peer_stamp
 from results.scoring import AreaResult, Contribution, Group
 from results.stage_names import stage_label, stage_names
 from results.trend import Trend, trend_for
@@ -360,6 +364,58 @@ def _area_rows(
     return rows
 
 
+# The round's snapshots and its municipality's earlier ones, found from the municipality's
+# rounds (an index), never by looking through every municipality's snapshots.
+_STAMP_SNAPSHOTS_SQL = f"""
+    SELECT s.id, s.round_id, r.fiscal_year, r.edition_id, s.computed_at, s.department_id,
+           d.name, d.sort_order
+    FROM {ScoreSnapshot._meta.db_table} s
+    JOIN {Round._meta.db_table} r ON s.round_id = r.id
+    LEFT JOIN {Department._meta.db_table} d ON s.department_id = d.id
+    WHERE r.municipality_id = %s AND r.fiscal_year <= %s
+      AND (s.round_id = %s OR (s.department_id IS NULL AND r.fiscal_year < %s))
+    ORDER BY s.id
+"""
+_STAMP_STATUSES_SQL = f"""
+    SELECT department_id, status FROM {Questionnaire._meta.db_table} WHERE round_id = %s
+    ORDER BY id
+"""
+
+
+def dashboard_stamp(round_: Round) -> tuple:
+    """What the rendered dashboard (templates/results/includes/dashboard_results.html) is
+    read from that can change, for results.page_cache (two queries and the peers' stamp):
+
+    - the round's snapshots and its municipality's earlier ones (results.trend): their ids,
+      rounds, departments and computed_at, which every refresh sets; the departments' names
+      and order (the department table);
+    - the departments' questionnaire statuses (they change without a refresh);
+    - the same-kind peers (results.peer_groups.peer_stamp);
+    - the round (its status: 暫定; year; edition) and its municipality (code; kind: the peer
+      group).
+
+    The catalogue is not in it: a round is on a published edition, which never changes but
+    for its citations (frameworks/FORMAT.md), and the dashboard shows none.
+    """
+    municipality = round_.municipality
+    snapshots = stamp_rows(
+        _STAMP_SNAPSHOTS_SQL,
+        [round_.municipality_id, round_.fiscal_year, round_.pk, round_.fiscal_year],
+    )
+    statuses = stamp_rows(_STAMP_STATUSES_SQL, [round_.pk])
+    return (
+        round_.pk,
+        round_.status,
+        round_.fiscal_year,
+        round_.edition_id,
+        municipality.code,
+        municipality.kind,
+        snapshots,
+        statuses,
+        peer_stamp(round_.fiscal_year, round_.edition_id),
+    )
+
+
 def dashboard_for(round_: Round) -> Dashboard | None:
     """The round's dashboard, or None while the round has no municipality snapshot yet."""
     snapshots = list(
@@ -380,7 +436,7 @@ def dashboard_for(round_: Round) -> Dashboard | None:
         round_, card, [a.code for a in shown], [localized_text(a, "name") for a in shown]
     )
     previous = trend.previous
-    peers = same_kind_peers(round_)
+    peers = same_kind_peers(round_, card)
     rows = _area_rows(
         card,
         areas,

@@ -14,7 +14,7 @@ round (templates/includes/results_notice.html): e.g.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
+from django.db.models import OuterRef, Subquery
 
 from assessments.locking import before_opening
 from assessments.models import Round, RoundStatus
@@ -52,9 +52,13 @@ def latest_rounds_with_results(
     earlier round never shows a later year's results).
     """
     by_id = {municipality.pk: municipality for municipality in municipalities}
+    # When the round's municipality snapshot was computed (None: it has none), which also
+    # names the results' state for a cache (results.page_cache).
     rounds = Round.objects.filter(municipality_id__in=by_id).annotate(
-        has_results=Exists(
-            ScoreSnapshot.objects.filter(round=OuterRef("pk"), department__isnull=True)
+        results_computed_at=Subquery(
+            ScoreSnapshot.objects.filter(round=OuterRef("pk"), department__isnull=True).values(
+                "computed_at"
+            )[:1]
         )
     )
     if up_to_year is not None:
@@ -65,7 +69,7 @@ def latest_rounds_with_results(
         # The caller's municipality object (with whatever it has loaded) stands for the round's.
         round_.municipality = by_id[round_.municipality_id]
         newest.setdefault(round_.municipality_id, round_)
-        if round_.has_results:
+        if round_.results_computed_at is not None:
             with_results.setdefault(round_.municipality_id, round_)
     return {pk: LatestResults(newest.get(pk), with_results.get(pk)) for pk in by_id}
 

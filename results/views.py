@@ -12,16 +12,19 @@ from dataclasses import dataclass
 from django.contrib.auth.decorators import login_required
 from django.db.models import F, Prefetch
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.access import Capability, access_for
+from assessments.models import Round
 from assessments.selectors import round_department_for, round_for
 from frameworks.models import AnswerType, Edition, EditionStatus, Indicator, PolicyArea, Stage
 from plans.selectors import action_plan_for
 from results.benchmarks import K_ANONYMITY
-from results.dashboard import dashboard_for, department_results_for
+from results.dashboard import dashboard_for, dashboard_stamp, department_results_for
 from results.figures import dashboard_figures, department_figures
+from results.page_cache import cached_html
 from results.scoring import (
     NOT_STARTED,
     IndicatorInput,
@@ -202,17 +205,31 @@ def dashboard(request, code: str, round_id: int):
     round_ = round_for(request, code, round_id, Capability.VIEW_RESULTS)
     # The membership's copy has the prefecture loaded for the page title.
     round_.municipality = request.municipality
-    board = dashboard_for(round_)
     return render(
         request,
         "results/dashboard.html",
         {
             "municipality": round_.municipality,
             "round": round_,
+            # The same for everyone who may see the round (results.page_cache).
+            "results": cached_html(
+                "dashboard", dashboard_stamp(round_), lambda: _dashboard_results(round_)
+            ),
+            "action_plan": action_plan_for(round_),
+        },
+    )
+
+
+def _dashboard_results(round_: Round) -> str:
+    board = dashboard_for(round_)
+    return render_to_string(
+        "results/includes/dashboard_results.html",
+        {
+            "municipality": round_.municipality,
+            "round": round_,
             "dashboard": board,
             "figures": dashboard_figures(board) if board else None,
             "k_anonymity": K_ANONYMITY,
-            "action_plan": action_plan_for(round_),
         },
     )
 

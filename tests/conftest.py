@@ -98,3 +98,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
     connection.close()
     if left:  # printed, not warned: the suite turns warnings into errors
         print(f"\nsessions still on the test database, ended: {left}", file=sys.stderr)
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_with_an_empty_cache():
+    """The results pages cache what they read under the ids and times of the rows it came
+    from (results.peer_groups, results.page_cache); a test's rows may have the ids an
+    earlier test's rolled-back rows had, so no test sees another's entries."""
+    from django.core.cache import cache
+
+    cache.clear()

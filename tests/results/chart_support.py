@@ -28,3 +28,8 @@ def radar_series(response) -> dict[str, list[float | None]]:
 def heatmap_cells(root: ET.Element) -> list[str]:
     """The texts written in the heatmap's cells, row by row (the legend's are left out)."""
     return [t for t in texts(root) if re.fullmatch(r"[\d.]+|—", t)]
+
+
+def main(response) -> str:
+    """The page's main content (around it, CSRF tokens and CSP nonces are new every time)."""
+    return re.search(r"<main\b.*</main>", response.content.decode(), re.DOTALL).group()

@@ -10,7 +10,7 @@ from results.dashboard import AreaRow, StageStep, strengths_and_gaps
 from results.models import ScoreSnapshot, SnapshotTrigger
 from results.snapshots import snapshots_refresh
 from tests.factories import DepartmentFactory, MunicipalityFactory
-from tests.results.chart_support import chart_in, heatmap_cells, radar_series, texts
+from tests.results.chart_support import chart_in, heatmap_cells, main, radar_series, texts
 from tests.results.test_benchmarks import make_round
 from tests.results.test_snapshots import answer, make_tiny_round, snapshot_of
 
@@ -236,11 +236,17 @@ def test_charts_are_inline_svg_drawn_without_scripts_or_inline_styles(client, pe
     assert " style=" not in page and "<style" not in page
 
 
-# Session, user, memberships, round, then the dashboard's seven (the round's snapshots,
-# stages, areas, the gap indicators' questions, the earlier rounds' municipality snapshots,
-# the same-kind peers, the departments' questionnaire statuses); no session write.
-# The action plan section adds one (plans.selectors.action_plan_for: the items).
-DASHBOARD_QUERIES = 12
+# Every request: session, user, memberships, round, the stamp of what the results part is
+# read from (results.dashboard.dashboard_stamp: the snapshots, the questionnaire statuses,
+# the peers' stamp), and the action plan section (plans.selectors.action_plan_for: the
+# items); no session write. That is all while the results part is in the cache
+# (results.page_cache).
+DASHBOARD_CACHED_QUERIES = 8
+# The first request also reads the results: the dashboard's (the round's snapshots, stages,
+# areas, the gap indicators' questions, the earlier rounds' municipality snapshots, the
+# same-kind peers' stamp, the departments' questionnaire statuses) and, with nothing in the
+# cache yet, the peers (results.peer_groups: the edition's area count, their scores).
+DASHBOARD_QUERIES = DASHBOARD_CACHED_QUERIES + 9
 
 
 @pytest.mark.parametrize(("departments", "peer_count"), [(0, 0), (5, 6)])
@@ -271,9 +277,12 @@ def test_query_count_does_not_grow(
 
     with django_assert_num_queries(DASHBOARD_QUERIES):
         response = client.get(url(round_))
+    with django_assert_num_queries(DASHBOARD_CACHED_QUERIES):
+        cached = client.get(url(round_))
 
     assert len(response.context["dashboard"].departments) == departments + 1
     assert len(radar_series(response)) == 1 + bool(peer_count)  # 今回, and the peer median
+    assert main(cached) == main(response)
 
 
 # --- the pure helpers ------------------------------------------------------------------

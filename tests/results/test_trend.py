@@ -12,7 +12,7 @@ from tests.assessment_factories import open_round
 from tests.frameworks.factories import FrameworkFactory
 from tests.results.chart_support import chart_in, radar_series, texts
 from tests.results.test_cards import maturity, stored
-from tests.results.test_dashboard import DASHBOARD_QUERIES, text, url
+from tests.results.test_dashboard import DASHBOARD_CACHED_QUERIES, DASHBOARD_QUERIES, text, url
 from tests.results.test_snapshots import answer, make_tiny_edition
 
 # --- the pure mapping -------------------------------------------------------------------------
@@ -207,5 +207,7 @@ def test_the_trend_costs_the_same_queries_for_two_or_five_rounds(
 
     with django_assert_num_queries(DASHBOARD_QUERIES + 2):
         response = client.get(url(current))
+    with django_assert_num_queries(DASHBOARD_CACHED_QUERIES):
+        client.get(url(current))
 
     assert len(response.context["dashboard"].trend.points) == earlier + 1

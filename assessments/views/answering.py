@@ -277,8 +277,8 @@ def _save_response(request, questionnaire, form, *, state, status_text, status=2
             replace={indicator.pk: form},
         )
         return render(request, AREA_PAGE, context, status=status)
-    # The block and the progress: ids are enough for the counts (the whole sheet, with
-    # every answer of the questionnaire, would make each save cost more as it grows).
+    # The block and the progress: counted in the database (the whole sheet, with every
+    # answer of the questionnaire, would make each save cost more as it grows).
     progress = load_progress(questionnaire)
     _with_open_data(questionnaire, [form])
     response = render(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
 
-from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
+from django.db.models import Count, Exists, OuterRef, Q, prefetch_related_objects
 
 from accounts.access import ROLE_CAPABILITIES, Capability, access_for
 from accounts.models import Role
@@ -26,6 +26,7 @@ from assessments.models import (
 )
 from assessments.progress import (
     Progress,
+    progress_of,
     questionnaire_progress,
     unanswered_optional,
     unanswered_required,
@@ -179,18 +180,24 @@ def assigned_indicators(questionnaire: Questionnaire) -> list[Indicator]:
 
 
 def load_progress(questionnaire: Questionnaire) -> Progress:
-    """Two queries of ids, for a page that shows the progress alone (the save response):
-    the count Sheet.progress makes, without loading the answers or the indicators' text.
+    """One query, counted per area in the database, for a page that shows the progress
+    alone (the save response): the counts Sheet.progress makes, without loading the
+    answers or the indicators. Its areas carry their pk and order only.
     """
-    indicators = Indicator.objects.filter(
-        pk__in=Assignment.objects.filter(
+    answered = Answer.objects.answered().filter(
+        questionnaire=questionnaire, indicator_id=OuterRef("indicator_id")
+    )
+    rows = (
+        Assignment.objects.filter(
             round_id=questionnaire.round_id, department_id=questionnaire.department_id
-        ).values("indicator_id")
-    ).select_related("area")
-    answered = Answer.objects.answered().filter(questionnaire=questionnaire)
-    return questionnaire_progress(
-        indicators.only("id", "area__id", "area__order"),
-        set(answered.values_list("indicator_id", flat=True)),
+        )
+        .values_list("indicator__area_id", "indicator__area__order")
+        .annotate(answered=Count("pk", filter=Exists(answered)), total=Count("pk"))
+        .order_by()
+    )
+    return progress_of(
+        (PolicyArea(pk=area_id, order=order), answered, total)
+        for area_id, order, answered, total in rows
     )
 
 

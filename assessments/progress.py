@@ -63,7 +63,13 @@ def questionnaire_progress(indicators: Iterable, answered_ids: set[int]) -> Prog
         entry[2] += 1
         if indicator.pk in answered_ids:
             entry[1] += 1
-    areas = sorted(counts.values(), key=lambda e: (e[0].order, e[0].pk))
+    return progress_of(counts.values())
+
+
+def progress_of(counts: Iterable) -> Progress:
+    """Progress from (area, answered, total) per area (`area` with pk and order), areas in
+    catalogue order."""
+    areas = sorted(counts, key=lambda e: (e[0].order, e[0].pk))
     return Progress([AreaProgress(area, answered, total) for area, answered, total in areas])
 
 

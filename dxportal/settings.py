@@ -134,14 +134,16 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-elif _database["ENGINE"] == "django.db.backends.postgresql":
-    _database["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
-    # A restarted PostgreSQL costs errors only during the outage.
-    _database["CONN_HEALTH_CHECKS"] = True
-else:
+elif _database["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured(
         f"DATABASE_URL uses {_database['ENGINE']}; only sqlite:// and postgres:// are supported."
     )
+# Persistent connections, on SQLite too: opening one there runs the PRAGMAs and registers
+# Django's SQL functions, and closing the last one checkpoints the WAL, which together
+# cost more than a whole autosave.
+_database["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
+# A restarted PostgreSQL costs errors only during the outage.
+_database["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

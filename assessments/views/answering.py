@@ -64,6 +64,7 @@ from assessments.my_work import (
 from assessments.return_comments import return_comments
 from assessments.selectors import questionnaire_for
 from assessments.submitting import SubmitError, questionnaire_submit
+from frameworks.answer_shapes import answer_shape
 from opendata.suggestions import suggestions_for
 
 AREA_PAGE = "assessments/answering/area.html"
@@ -90,21 +91,21 @@ def _read_only_reason(request, questionnaire) -> str:
 
 
 def _assigned_indicator(questionnaire, code: str):
-    """The indicator `code` if the department answers it in this round (levels, choices loaded)."""
-    assignment = (
-        Assignment.objects.select_related("indicator__area")
-        .filter(
+    """The indicator `code` if the department answers it in this round (area, levels and
+    choices loaded): one query, the assignment; the indicator is the catalogue's
+    (frameworks.answer_shapes)."""
+    indicator_id = (
+        Assignment.objects.filter(
             round_id=questionnaire.round_id,
             department_id=questionnaire.department_id,
             indicator__code=code,
         )
+        .values_list("indicator_id", flat=True)
         .first()
     )
-    if assignment is None:
+    if indicator_id is None:
         raise Http404
-    indicator = assignment.indicator
-    prefetch_related_objects([indicator], "levels", "choices")
-    return indicator
+    return answer_shape(indicator_id, questionnaire.round.edition)
 
 
 def _area_url(questionnaire, area, indicator=None) -> str:
@@ -276,8 +277,8 @@ def _save_response(request, questionnaire, form, *, state, status_text, status=2
         return _area_page(
             request, questionnaire, indicator.area.code, replace={indicator.pk: form}, status=status
         )
-    # The block and the progress: ids are enough for the counts (the whole sheet, with
-    # every answer of the questionnaire, would make each save cost more as it grows).
+    # The block and the progress: counted in the database (the whole sheet, with every
+    # answer of the questionnaire, would make each save cost more as it grows).
     progress = load_progress(questionnaire)
     _with_open_data(questionnaire, [form])
     response = render(

@@ -109,6 +109,17 @@ def test_sqlite_file_database_runs_in_wal_mode(tmp_path):
 _SHOW = "from django.conf import settings as s; print({})"
 
 
+def test_connections_are_kept_on_sqlite_as_on_postgresql(tmp_path):
+    # Opening a SQLite connection (PRAGMAs, Django's functions) and closing the last one
+    # (a WAL checkpoint) per request cost more than an autosave itself.
+    show = "[s.DATABASES['default']['CONN_MAX_AGE'], s.DATABASES['default']['CONN_HEALTH_CHECKS']]"
+    for url in (f"sqlite:///{tmp_path / 'portal.sqlite3'}", "postgres://u@127.0.0.1:5432/x"):
+        result = _manage(
+            "shell", "-c", _SHOW.format(show), DJANGO_ENV="development", DATABASE_URL=url
+        )
+        assert result.stdout.strip().splitlines()[-1] == "[60, True]", result.stderr
+
+
 def test_the_embedded_default_keeps_sessions_in_the_database_with_no_cache_service():
     assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
     assert settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")

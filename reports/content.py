@@ -99,6 +99,10 @@ class MunicipalityReport:
     def answer_rate(self) -> float | None:
         return self.dashboard.completeness if self.dashboard else None
 
+    @property
+    def department_tables(self) -> list["DepartmentTable"]:
+        return department_tables(self.dashboard) if self.dashboard else []
+
 
 @dataclass(frozen=True)
 class DepartmentReport:
@@ -118,6 +122,42 @@ class DepartmentReport:
 
 
 # --- building blocks -------------------------------------------------------------------------
+
+# Departments per table of the department comparison, at most: on A4 the area names take
+# the first column whole, and six department names (up to about eight characters, broken
+# between phrases) fit the rest at the table's type size.
+DEPARTMENTS_PER_TABLE = 6
+
+
+@dataclass(frozen=True)
+class DepartmentTable:
+    """Part of the department comparison: areas down, some departments across."""
+
+    departments: list[str]
+    rows: list[tuple[str, list[float | None]]]  # (area name, the departments' scores)
+
+
+def department_tables(dashboard: Dashboard) -> list[DepartmentTable]:
+    """The heatmap's numbers as tables an A4 page holds: an area name needs a wide column
+    (up to 37 characters), so areas are the rows; the departments go across, a few per
+    table (as many in each as can be: 8 departments go 4 and 4, not 6 and 2), the same
+    areas in each."""
+    departments = dashboard.departments
+    count = -(-len(departments) // DEPARTMENTS_PER_TABLE)
+    per_table = -(-len(departments) // count) if count else 0
+    tables = []
+    for start in range(0, len(departments), per_table or 1):
+        chunk = departments[start : start + per_table]
+        tables.append(
+            DepartmentTable(
+                departments=[department.name for department in chunk],
+                rows=[
+                    (area.name, [department.scores[index] for department in chunk])
+                    for index, area in enumerate(dashboard.areas)
+                ],
+            )
+        )
+    return tables
 
 
 def area_sections(rows: list[AreaRow], suggestions: list[Suggestion]) -> list[AreaSection]:

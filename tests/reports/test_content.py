@@ -242,3 +242,62 @@ def test_the_target_series_is_named_with_its_years(round_, personas):
             '<th scope="col" class="number"><span class="nowrap">目標</span><wbr><span class="nowrap">（2030年度）</span></th>'
             in html
         )
+
+
+def _board_with(departments: int):
+    """What department_tables reads of a Dashboard: the areas' names, each department's
+    name and scores in the areas' order."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(
+        areas=[SimpleNamespace(name=f"分野{a}") for a in range(3)],
+        departments=[
+            SimpleNamespace(name=f"部署{d}", scores=[float(d * 10 + a) for a in range(3)])
+            for d in range(departments)
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("departments", "sizes"),
+    [(1, [1]), (6, [6]), (7, [4, 3]), (8, [4, 4]), (13, [5, 5, 3]), (20, [5, 5, 5, 5])],
+)
+def test_the_department_comparison_is_cut_into_balanced_tables_of_at_most_six(departments, sizes):
+    from reports.content import DEPARTMENTS_PER_TABLE, department_tables
+
+    board = _board_with(departments)
+    tables = department_tables(board)
+    assert [len(table.departments) for table in tables] == sizes
+    assert max(sizes) <= DEPARTMENTS_PER_TABLE
+    # Every department once, in order; each table has every area with that department's scores.
+    names = [name for table in tables for name in table.departments]
+    assert names == [f"部署{d}" for d in range(departments)]
+    seen = {}
+    for table in tables:
+        assert [name for name, _values in table.rows] == ["分野0", "分野1", "分野2"]
+        for area_index, (_name, values) in enumerate(table.rows):
+            assert len(values) == len(table.departments)
+            for name, value in zip(table.departments, values, strict=True):
+                seen[(name, area_index)] = value
+    assert len(seen) == departments * 3
+    assert all(seen[(f"部署{d}", a)] == d * 10 + a for d in range(departments) for a in range(3))
+
+
+def test_the_department_tables_name_each_area_whole_in_their_first_column(round_):
+    import re
+
+    from django.utils.html import strip_tags
+
+    board = dashboard_for(round_)
+    assert board.departments and board.areas
+    html = municipality_report_html(round_)
+    section = html[html.index('id="departments"') : html.index('id="benchmark"')]
+    tables = re.findall(r"<table>.*?</table>", section, flags=re.S)
+    assert len(tables) == len(municipality_report(round_).department_tables) >= 1
+    departments = []
+    for table in tables:
+        heads = [strip_tags(h) for h in re.findall(r'<th scope="row">(.*?)</th>', table, re.S)]
+        assert heads == [area.name for area in board.areas]
+        columns = re.findall(r'<th scope="col" class="number">(.*?)</th>', table, re.S)
+        departments += [strip_tags(c) for c in columns]
+    assert departments == [department.name for department in board.departments]

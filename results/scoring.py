@@ -41,6 +41,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 
 NOT_STARTED = "not_started"
 
@@ -153,40 +154,50 @@ def points(item: IndicatorInput) -> float | None:
     return 0.0 if score is None else score
 
 
-def _scored(items: Iterable[IndicatorInput]) -> list[tuple[IndicatorInput, float]]:
+# An item that counts in a group, with its points, weight and weight × points (worked out
+# once per card, whichever groups it is in).
+_Scored = tuple[IndicatorInput, float, float, float]
+
+
+def _scored(items: Iterable[IndicatorInput]) -> list[_Scored]:
     """The items that count in a group (rule 2, and a weight above zero), with their points."""
     scored = []
     for item in items:
-        if item.weight > 0:
+        weight = item.weight
+        if weight > 0:
             value = points(item)
             if value is not None:
-                scored.append((item, value))
+                scored.append((item, value, weight, weight * value))
     return scored
 
 
-def _mean(scored: Sequence[tuple[IndicatorInput, float]]) -> tuple[float, float | None]:
+def _mean(scored: Sequence[_Scored]) -> tuple[float, float | None]:
     """(total weight, weighted mean) of scored items (rule 3); the mean is None for none.
 
     The one arithmetic of a group's score: the card's groups and `target_scores` both use
     it, so the same items give the same float."""
-    total_weight = sum(item.weight for item, _ in scored)
+    total_weight = sum([pair[2] for pair in scored])
     if not scored:
         return total_weight, None
-    return total_weight, sum(item.weight * s for item, s in scored) / total_weight
+    return total_weight, sum([pair[3] for pair in scored]) / total_weight
 
 
-def _group(scored: Sequence[tuple[IndicatorInput, float]]) -> Group:
+def _group(scored: Sequence[_Scored]) -> Group:
     total_weight, score = _mean(scored)
     if score is None:
         return Group()
-    contributions = sorted(
-        (
-            Contribution(item.code, s, item.weight, item.weight / total_weight, item.answered)
-            for item, s in scored
-        ),
-        key=lambda c: (-c.share * abs(c.score - 50), c.code),
-    )
-    return Group(score=score, contributions=contributions)
+    # Largest effect first: share × distance from the middle (50), then by code.
+    ranked = []
+    for item, value, weight, _ in scored:
+        share = weight / total_weight
+        ranked.append(
+            (
+                (-share * abs(value - 50), item.code),
+                Contribution(item.code, value, weight, share, item.answered),
+            )
+        )
+    ranked.sort(key=itemgetter(0))
+    return Group(score=score, contributions=[contribution for _, contribution in ranked])
 
 
 def stage_attained(scores: dict[str, float | None], stages: Sequence[StageRule]) -> str:
@@ -212,9 +223,9 @@ def score_card(items: Sequence[IndicatorInput], stages: Sequence[StageRule]) -> 
     by_area: dict[str, list[IndicatorInput]] = defaultdict(list)
     for item in items:
         by_area[item.area].append(item)
-    scored_by_area: dict[str, list[tuple[IndicatorInput, float]]] = defaultdict(list)
-    by_cell: dict[tuple[str, str], list[tuple[IndicatorInput, float]]] = defaultdict(list)
-    ladder_by_stage: dict[str, list[tuple[IndicatorInput, float]]] = defaultdict(list)
+    scored_by_area: dict[str, list[_Scored]] = defaultdict(list)
+    by_cell: dict[tuple[str, str], list[_Scored]] = defaultdict(list)
+    ladder_by_stage: dict[str, list[_Scored]] = defaultdict(list)
     for pair in scored:
         item = pair[0]
         scored_by_area[item.area].append(pair)
@@ -259,7 +270,7 @@ def target_scores(items: Sequence[IndicatorInput]) -> tuple[float | None, dict[s
     """The overall score and each area's score of `items`, as `score_card` gives them, without
     the rest of the card (the targets need only these: results.snapshots.targets_of)."""
     scored = _scored(items)
-    by_area: dict[str, list[tuple[IndicatorInput, float]]] = {}
+    by_area: dict[str, list[_Scored]] = {}
     for item in items:
         by_area.setdefault(item.area, [])
     for pair in scored:

@@ -293,19 +293,27 @@ def _round_scored_from(
         indicator_id: _indicator_base(indicators[indicator_id], municipality)
         for indicator_id in {row[0] for row in assignments}
     }
+    # The same answer stands for the same thing in its department's card and the
+    # municipality's, and an unanswered indicator the same in every card: each worked out once.
+    known: dict[tuple[int, int | None], Scored] = {}
+
+    def scored(indicator_id: int, answer: AnswerRow | None) -> Scored:
+        key = (indicator_id, answer.pk if answer is not None else None)
+        if key not in known:
+            known[key] = _scored(
+                indicators[indicator_id], answer, municipality, bases[indicator_id]
+            )
+        return known[key]
+
     inputs: dict[int | None, list[Scored]] = {None: []}
     for indicator_id, department_id, _is_owner in assignments:
         answer = by_department.get((indicator_id, department_id))
-        inputs.setdefault(department_id, []).append(
-            _scored(indicators[indicator_id], answer, municipality, bases[indicator_id])
-        )
+        inputs.setdefault(department_id, []).append(scored(indicator_id, answer))
     counted = municipality_answers(
         assignments=assignments, answers=by_department, consolidated=consolidated
     )
     for indicator_id, answer in counted.items():
-        inputs[None].append(
-            _scored(indicators[indicator_id], answer, municipality, bases[indicator_id])
-        )
+        inputs[None].append(scored(indicator_id, answer))
     return inputs
 
 
@@ -500,9 +508,13 @@ def _snapshots_of(
         snapshot.completeness = card.completeness
         snapshot.card = card_to_json(card, targets_of(items, stages))
         # Field checks only: the foreign keys and the one-per-round rule hold by construction
-        # (and in the database), and checking them here would cost queries per row.
+        # (and in the database), and checking them here would cost queries per row; the card
+        # is plain JSON data by construction (card_to_json), and checking it would encode
+        # every card once more (an eighth of recomputing the nation).
         snapshot.full_clean(
-            exclude=["round", "department"], validate_unique=False, validate_constraints=False
+            exclude=["round", "department", "card"],
+            validate_unique=False,
+            validate_constraints=False,
         )
         snapshots.append(snapshot)
     return snapshots, list(existing.values())

@@ -161,8 +161,10 @@ def national_data_generate(
     today: datetime.date | None = None,
     open_rounds: bool = False,
     refresh_scores: bool = True,
+    jobs: int = 1,
 ) -> Generated:
-    """Departments, rounds, questionnaires and answers for `municipalities`, then their scores."""
+    """Departments, rounds, questionnaires and answers for `municipalities`, then their scores
+    (scored in `jobs` processes: results.snapshots.snapshots_refresh_many)."""
     today = today or timezone.localdate()
     current_year = today.year if today.month >= 4 else today.year - 1
     editions = published_editions()
@@ -236,6 +238,7 @@ def national_data_generate(
         result.rows["score snapshots"] = snapshots_refresh_many(
             Round.objects.filter(pk__in=[r.pk for r in new_rounds]).select_related("municipality"),
             trigger=SnapshotTrigger.RECOMPUTED,
+            jobs=jobs,
         )
         result.seconds["scores"] = time.perf_counter() - step
     result.seconds["total"] = time.perf_counter() - started

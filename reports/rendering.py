@@ -35,6 +35,9 @@ from reports.content import department_report, municipality_report
 from reports.fetcher import StaticFilesFetcher
 from reports.glyphs import printable
 from reports.pdf_ua import finish
+from reports.svg_text import install as install_svg_text
+
+install_svg_text()  # the charts' labels laid out once per run (reports.svg_text)
 
 PDF_VARIANT = "pdf/ua-1"
 REPORT_LANGUAGE = "ja"

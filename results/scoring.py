@@ -41,6 +41,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 
 NOT_STARTED = "not_started"
 
@@ -153,23 +154,50 @@ def points(item: IndicatorInput) -> float | None:
     return 0.0 if score is None else score
 
 
-def _group(items: Iterable[IndicatorInput]) -> Group:
-    scored = [(item, points(item)) for item in items]
-    scored = [(item, s) for item, s in scored if s is not None and item.weight > 0]
-    total_weight = sum(item.weight for item, _ in scored)
+# An item that counts in a group, with its points, weight and weight × points (worked out
+# once per card, whichever groups it is in).
+_Scored = tuple[IndicatorInput, float, float, float]
+
+
+def _scored(items: Iterable[IndicatorInput]) -> list[_Scored]:
+    """The items that count in a group (rule 2, and a weight above zero), with their points."""
+    scored = []
+    for item in items:
+        weight = item.weight
+        if weight > 0:
+            value = points(item)
+            if value is not None:
+                scored.append((item, value, weight, weight * value))
+    return scored
+
+
+def _mean(scored: Sequence[_Scored]) -> tuple[float, float | None]:
+    """(total weight, weighted mean) of scored items (rule 3); the mean is None for none.
+
+    The one arithmetic of a group's score: the card's groups and `target_scores` both use
+    it, so the same items give the same float."""
+    total_weight = sum([pair[2] for pair in scored])
     if not scored:
+        return total_weight, None
+    return total_weight, sum([pair[3] for pair in scored]) / total_weight
+
+
+def _group(scored: Sequence[_Scored]) -> Group:
+    total_weight, score = _mean(scored)
+    if score is None:
         return Group()
-    contributions = sorted(
-        (
-            Contribution(item.code, s, item.weight, item.weight / total_weight, item.answered)
-            for item, s in scored
-        ),
-        key=lambda c: (-c.share * abs(c.score - 50), c.code),
-    )
-    return Group(
-        score=sum(item.weight * s for item, s in scored) / total_weight,
-        contributions=contributions,
-    )
+    # Largest effect first: share × distance from the middle (50), then by code.
+    ranked = []
+    for item, value, weight, _ in scored:
+        share = weight / total_weight
+        ranked.append(
+            (
+                (-share * abs(value - 50), item.code),
+                Contribution(item.code, value, weight, share, item.answered),
+            )
+        )
+    ranked.sort(key=itemgetter(0))
+    return Group(score=score, contributions=[contribution for _, contribution in ranked])
 
 
 def stage_attained(scores: dict[str, float | None], stages: Sequence[StageRule]) -> str:
@@ -189,20 +217,30 @@ def stage_attained(scores: dict[str, float | None], stages: Sequence[StageRule])
 def score_card(items: Sequence[IndicatorInput], stages: Sequence[StageRule]) -> ScoreCard:
     """Scores per area × stage, per area, per stage and overall, with stages attained, and
     the foundation's score beside them (rule 6)."""
+    # Each item's points once, in order; every group keeps the items' order (so its sums
+    # add up in the same order whichever way the items were grouped).
+    scored = _scored(items)
     by_area: dict[str, list[IndicatorInput]] = defaultdict(list)
     for item in items:
         by_area[item.area].append(item)
+    scored_by_area: dict[str, list[_Scored]] = defaultdict(list)
+    by_cell: dict[tuple[str, str], list[_Scored]] = defaultdict(list)
+    ladder_by_stage: dict[str, list[_Scored]] = defaultdict(list)
+    for pair in scored:
+        item = pair[0]
+        scored_by_area[item.area].append(pair)
+        by_cell[item.area, item.stage].append(pair)
+        if not item.foundation:
+            ladder_by_stage[item.stage].append(pair)
 
     areas = {}
     for area, area_items in sorted(by_area.items()):
-        cells = {
-            stage.code: _group(i for i in area_items if i.stage == stage.code) for stage in stages
-        }
+        cells = {stage.code: _group(by_cell.get((area, stage.code), ())) for stage in stages}
         # An area is a foundation or not as a whole (PolicyArea.is_foundation).
         is_foundation = any(i.foundation for i in area_items)
         areas[area] = AreaResult(
             area=area,
-            score=_group(area_items).score,
+            score=_mean(scored_by_area.get(area, ()))[1],
             by_stage=cells,
             stage_attained=(
                 None
@@ -213,15 +251,29 @@ def score_card(items: Sequence[IndicatorInput], stages: Sequence[StageRule]) -> 
             total=len(area_items),
             is_foundation=is_foundation,
         )
-    ladder = [i for i in items if not i.foundation]
-    foundation = [i for i in items if i.foundation]
-    across = {stage.code: _group(i for i in ladder if i.stage == stage.code) for stage in stages}
+    has_foundation = any(i.foundation for i in items)
+    across = {stage.code: _group(ladder_by_stage.get(stage.code, ())) for stage in stages}
     return ScoreCard(
         areas=areas,
         by_stage=across,
-        overall=_group(ladder),
+        overall=_group([pair for pair in scored if not pair[0].foundation]),
         stage_attained=stage_attained({k: g.score for k, g in across.items()}, stages),
         answered=sum(1 for i in items if i.answered),
         total=len(items),
-        foundation=_group(foundation) if foundation else None,
+        foundation=(
+            _group([pair for pair in scored if pair[0].foundation]) if has_foundation else None
+        ),
     )
+
+
+def target_scores(items: Sequence[IndicatorInput]) -> tuple[float | None, dict[str, float | None]]:
+    """The overall score and each area's score of `items`, as `score_card` gives them, without
+    the rest of the card (the targets need only these: results.snapshots.targets_of)."""
+    scored = _scored(items)
+    by_area: dict[str, list[_Scored]] = {}
+    for item in items:
+        by_area.setdefault(item.area, [])
+    for pair in scored:
+        by_area[pair[0].area].append(pair)
+    overall = _mean([pair for pair in scored if not pair[0].foundation])[1]
+    return overall, {area: _mean(pairs)[1] for area, pairs in sorted(by_area.items())}

@@ -63,12 +63,14 @@ addition to version 1: a card stored before it has no targets until
 `targets_from_json`).
 """
 
+import multiprocessing
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
-from django.db import transaction
-from django.db.models import F, Max
+from django.db import connection, connections, transaction
+from django.db.models import JSONField, Max, Value
 from django.utils import timezone
 
 from assessments.models import Answer, Assignment, Consolidation, Round
@@ -84,6 +86,7 @@ from results.scoring import (
     ScoreCard,
     StageRule,
     score_card,
+    target_scores,
 )
 
 CARD_VERSION = 1
@@ -110,9 +113,53 @@ def _indicator_base(indicator: Indicator, municipality: Municipality) -> dict[st
     }
 
 
+class AnswerRow:
+    """What scoring reads of one answer, from a values_list row: building a model instance
+    per answer was most of the time of reading a nation's million answers."""
+
+    __slots__ = (
+        "pk",
+        "indicator_id",
+        "answered_by_id",  # the questionnaire's department
+        "carried_from_id",
+        "not_applicable",
+        "level",
+        "yes",
+        "number",
+        "choice_id",
+        "choice_score",
+        "text",
+        "target_level",
+        "target_fiscal_year",
+    )
+    is_answered = Answer.is_answered  # the model's own rule, over the same attributes
+
+    def __init__(self, row: tuple) -> None:
+        for name, value in zip(self.__slots__, row, strict=True):
+            setattr(self, name, value)
+
+
+# The columns of an AnswerRow, in its order (questionnaire__round_id may follow).
+_ANSWER_COLUMNS = (
+    "pk",
+    "indicator_id",
+    "questionnaire__department_id",
+    "carried_from_id",
+    "not_applicable",
+    "level",
+    "yes",
+    "number",
+    "choice_id",
+    "choice__score",
+    "text",
+    "target_level",
+    "target_fiscal_year",
+)
+
+
 def _indicator_input(
     indicator: Indicator,
-    answer: Answer | None,
+    answer: AnswerRow | None,
     municipality: Municipality,
     base: dict[str, Any] | None = None,
 ) -> IndicatorInput:
@@ -126,7 +173,7 @@ def _indicator_input(
         level=answer.level,
         yes=answer.yes,
         number=answer.number,
-        choice_score=answer.choice.score if answer.choice_id else None,
+        choice_score=answer.choice_score,
     )
 
 
@@ -142,7 +189,7 @@ class Scored:
 
 def _scored(
     indicator: Indicator,
-    answer: Answer | None,
+    answer: AnswerRow | None,
     municipality: Municipality,
     base: dict[str, Any] | None = None,
 ) -> Scored:
@@ -183,11 +230,10 @@ def round_scored(round_: Round) -> tuple[dict[int | None, list[Scored]], list[St
         .order_by(*_ASSIGNMENT_ORDER)
         .values_list("indicator_id", "department_id", "is_owner")
     )
-    answers = list(
-        Answer.objects.filter(questionnaire__round=round_)
-        .select_related("choice")
-        .annotate(answered_by_id=F("questionnaire__department_id"))
-    )
+    answers = [
+        AnswerRow(row)
+        for row in Answer.objects.filter(questionnaire__round=round_).values_list(*_ANSWER_COLUMNS)
+    ]
     consolidated = dict(
         Consolidation.objects.filter(round=round_).values_list("indicator_id", "answer_id")
     )
@@ -234,7 +280,7 @@ def _round_scored_from(
     round_: Round,
     indicators: dict[int, Indicator],
     assignments: list[tuple[int, int, bool]],
-    answers: list[Answer],
+    answers: list[AnswerRow],
     consolidated: dict[int, int],
 ) -> dict[int | None, list[Scored]]:
     """What stands for each indicator, per department and for the municipality (key None),
@@ -247,19 +293,27 @@ def _round_scored_from(
         indicator_id: _indicator_base(indicators[indicator_id], municipality)
         for indicator_id in {row[0] for row in assignments}
     }
+    # The same answer stands for the same thing in its department's card and the
+    # municipality's, and an unanswered indicator the same in every card: each worked out once.
+    known: dict[tuple[int, int | None], Scored] = {}
+
+    def scored(indicator_id: int, answer: AnswerRow | None) -> Scored:
+        key = (indicator_id, answer.pk if answer is not None else None)
+        if key not in known:
+            known[key] = _scored(
+                indicators[indicator_id], answer, municipality, bases[indicator_id]
+            )
+        return known[key]
+
     inputs: dict[int | None, list[Scored]] = {None: []}
     for indicator_id, department_id, _is_owner in assignments:
         answer = by_department.get((indicator_id, department_id))
-        inputs.setdefault(department_id, []).append(
-            _scored(indicators[indicator_id], answer, municipality, bases[indicator_id])
-        )
+        inputs.setdefault(department_id, []).append(scored(indicator_id, answer))
     counted = municipality_answers(
         assignments=assignments, answers=by_department, consolidated=consolidated
     )
     for indicator_id, answer in counted.items():
-        inputs[None].append(
-            _scored(indicators[indicator_id], answer, municipality, bases[indicator_id])
-        )
+        inputs[None].append(scored(indicator_id, answer))
     return inputs
 
 
@@ -307,14 +361,15 @@ class Targets:
 
 
 def targets_of(items: list[Scored], stages: list[StageRule]) -> Targets:
-    """The scores at the target levels (scoring.score_card on the target inputs)."""
+    """The scores at the target levels (the card's overall and area scores of the target
+    inputs: scoring.target_scores)."""
     with_target = {item.target.area for item in items if item.has_target}
     if not with_target:
         return Targets(overall=None, areas={})
-    card = score_card([item.target for item in items], stages)
+    overall, areas = target_scores([item.target for item in items])
     return Targets(
-        overall=card.overall.score,
-        areas={code: area.score for code, area in card.areas.items() if code in with_target},
+        overall=overall,
+        areas={code: score for code, score in areas.items() if code in with_target},
         fiscal_years=tuple(
             sorted({item.target_year for item in items if item.has_target and item.target_year})
         ),
@@ -453,9 +508,13 @@ def _snapshots_of(
         snapshot.completeness = card.completeness
         snapshot.card = card_to_json(card, targets_of(items, stages))
         # Field checks only: the foreign keys and the one-per-round rule hold by construction
-        # (and in the database), and checking them here would cost queries per row.
+        # (and in the database), and checking them here would cost queries per row; the card
+        # is plain JSON data by construction (card_to_json), and checking it would encode
+        # every card once more (an eighth of recomputing the nation).
         snapshot.full_clean(
-            exclude=["round", "department"], validate_unique=False, validate_constraints=False
+            exclude=["round", "department", "card"],
+            validate_unique=False,
+            validate_constraints=False,
         )
         snapshots.append(snapshot)
     return snapshots, list(existing.values())
@@ -469,66 +528,131 @@ def _snapshots_store(snapshots: list[ScoreSnapshot], stale: list[ScoreSnapshot])
 
 
 def snapshots_refresh_many(
-    rounds: Iterable[Round], *, trigger: SnapshotTrigger | str, batch: int = 200
+    rounds: Iterable[Round],
+    *,
+    trigger: SnapshotTrigger | str,
+    batch: int = 200,
+    jobs: int = 1,
 ) -> int:
     """`snapshots_refresh` for many rounds at once (recompute_scores, generated data sets):
-    the same loading rule (`_round_scored_from`) and scoring, with each edition's stages and
-    indicators read once and the rows of `batch` rounds read and written together, so the
-    whole nation takes a few queries per batch instead of per round. Each batch is one
-    transaction; the number of snapshots stored. A department no longer assigned anything
-    loses its snapshot, as there."""
+    the same loading rule (`_round_scored_from`) and scoring, with the rows of `batch`
+    rounds read and written together, so the whole nation takes a few queries per batch
+    instead of per round. Each batch is written in one transaction; the number of
+    snapshots stored. A department no longer assigned anything loses its snapshot, as there.
+
+    jobs > 1 refreshes the batches in that many processes (forked, each with its own
+    database connection): each scores its batch outside any transaction and writes it in a
+    short one (SQLite's busy timeout queues the writers), only where the round's snapshots
+    are still those it read: a round refreshed meanwhile (a submission, say) keeps its newer
+    snapshots. The result is the same as with jobs=1, batch by batch. (Writing every batch
+    in this process instead, the cards pickled to it, took 131 s of CPU against 96 s in one
+    process, recomputing the national data set.) Inside a transaction (whose rows other
+    processes could not see) the batches are scored here, one by one.
+    """
     rounds = list(rounds)
-    editions: dict[int, tuple[list[StageRule], dict[int, Indicator]]] = {}
+    chunks = [rounds[start : start + batch] for start in range(0, len(rounds), batch)]
     stored = 0
-    for start in range(0, len(rounds), batch):
-        chunk = {round_.pk: round_ for round_ in rounds[start : start + batch]}
+    if jobs > 1 and len(chunks) > 1 and not connection.in_atomic_block:
+        # A forked process must not share this one's connection: each opens its own.
+        connections.close_all()
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(chunks))) as pool:
+            return sum(pool.imap_unordered(partial(_batch_refresh, trigger=trigger), chunks))
+    for chunk in chunks:
         with transaction.atomic():
-            # Lock the rounds, as snapshots_refresh does, so no refresh of one runs alongside.
-            list(Round.objects.select_for_update().filter(pk__in=chunk).values_list("pk"))
-            assignments: dict[int, list] = {pk: [] for pk in chunk}
-            for round_id, *row in (
-                Assignment.objects.filter(round_id__in=chunk)
-                .order_by("round_id", *_ASSIGNMENT_ORDER)
-                .values_list("round_id", "indicator_id", "department_id", "is_owner")
-            ):
-                assignments[round_id].append(tuple(row))
-            answers: dict[int, list[Answer]] = {pk: [] for pk in chunk}
-            for answer in (
-                Answer.objects.filter(questionnaire__round_id__in=chunk)
-                .select_related("choice")
-                .annotate(
-                    answered_by_id=F("questionnaire__department_id"),
-                    round_id=F("questionnaire__round_id"),
-                )
-            ):
-                answers[answer.round_id].append(answer)
-            consolidated: dict[int, dict[int, int]] = {pk: {} for pk in chunk}
-            for round_id, indicator_id, answer_id in Consolidation.objects.filter(
-                round_id__in=chunk
-            ).values_list("round_id", "indicator_id", "answer_id"):
-                consolidated[round_id][indicator_id] = answer_id
-            existing: dict[int, dict[int | None, ScoreSnapshot]] = {pk: {} for pk in chunk}
-            for snapshot in ScoreSnapshot.objects.filter(round_id__in=chunk).defer("card"):
-                existing[snapshot.round_id][snapshot.department_id] = snapshot
-            now = timezone.now()
-            snapshots: list[ScoreSnapshot] = []
-            for pk, round_ in chunk.items():
-                if round_.edition_id not in editions:
-                    editions[round_.edition_id] = (
-                        _edition_stages(round_.edition_id),
-                        _edition_indicators(round_.edition_id),
-                    )
-                stages, indicators = editions[round_.edition_id]
-                inputs = _round_scored_from(
-                    round_, indicators, assignments[pk], answers[pk], consolidated[pk]
-                )
-                snapshots += _snapshots_of(round_, inputs, stages, existing[pk], trigger, now)[0]
-            # Rows keep their ids, as snapshots_refresh keeps them, but are written back with
-            # one DELETE and a bulk INSERT: a bulk UPDATE of every row is many times slower.
-            ScoreSnapshot.objects.filter(round_id__in=chunk).delete()
-            ScoreSnapshot.objects.bulk_create(snapshots, batch_size=500)
-            stored += len(snapshots)
+            # Lock the rounds before reading them, as snapshots_refresh does.
+            _rounds_lock([round_.pk for round_ in chunk])
+            stored += _batch_store(_batch_scored(chunk, trigger=trigger))
     return stored
+
+
+def _batch_refresh(chunk: list[Round], *, trigger: str) -> int:
+    """A worker's batch: scored outside any transaction, written in a short one (so that on
+    SQLite, one writer at a time, the other processes go on scoring meanwhile)."""
+    return _batch_store(_batch_scored(chunk, trigger=trigger))
+
+
+@dataclass(frozen=True)
+class _BatchScored:
+    """A batch's new snapshots, and the stamps of the stored ones they replace."""
+
+    round_ids: list[int]
+    snapshots: list[ScoreSnapshot]
+    seen: dict[int, dict[int | None, Any]]  # round → department → computed_at when read
+
+
+def _rounds_lock(round_ids: list[int]) -> None:
+    list(Round.objects.select_for_update().filter(pk__in=round_ids).values_list("pk"))
+
+
+def _stored_stamps(round_ids: list[int]) -> dict[int, dict[int | None, Any]]:
+    stamps: dict[int, dict[int | None, Any]] = {pk: {} for pk in round_ids}
+    for round_id, department_id, computed_at in ScoreSnapshot.objects.filter(
+        round_id__in=round_ids
+    ).values_list("round_id", "department_id", "computed_at"):
+        stamps[round_id][department_id] = computed_at
+    return stamps
+
+
+def _batch_scored(chunk: list[Round], *, trigger: str) -> _BatchScored:
+    """Read a batch of rounds' rows (a few queries) and score them (no writes)."""
+    by_pk = {round_.pk: round_ for round_ in chunk}
+    assignments: dict[int, list] = {pk: [] for pk in by_pk}
+    for round_id, *row in (
+        Assignment.objects.filter(round_id__in=by_pk)
+        .order_by("round_id", *_ASSIGNMENT_ORDER)
+        .values_list("round_id", "indicator_id", "department_id", "is_owner")
+    ):
+        assignments[round_id].append(tuple(row))
+    answers: dict[int, list[AnswerRow]] = {pk: [] for pk in by_pk}
+    for *row, round_id in Answer.objects.filter(questionnaire__round_id__in=by_pk).values_list(
+        *_ANSWER_COLUMNS, "questionnaire__round_id"
+    ):
+        answers[round_id].append(AnswerRow(row))
+    consolidated: dict[int, dict[int, int]] = {pk: {} for pk in by_pk}
+    for round_id, indicator_id, answer_id in Consolidation.objects.filter(
+        round_id__in=by_pk
+    ).values_list("round_id", "indicator_id", "answer_id"):
+        consolidated[round_id][indicator_id] = answer_id
+    existing: dict[int, dict[int | None, ScoreSnapshot]] = {pk: {} for pk in by_pk}
+    for snapshot in ScoreSnapshot.objects.filter(round_id__in=by_pk).defer("card"):
+        existing[snapshot.round_id][snapshot.department_id] = snapshot
+    seen = {
+        pk: {department_id: s.computed_at for department_id, s in stored.items()}
+        for pk, stored in existing.items()
+    }
+    editions = {
+        edition_id: (_edition_stages(edition_id), _edition_indicators(edition_id))
+        for edition_id in sorted({round_.edition_id for round_ in chunk})
+    }
+    now = timezone.now()
+    snapshots: list[ScoreSnapshot] = []
+    for pk, round_ in by_pk.items():
+        stages, indicators = editions[round_.edition_id]
+        inputs = _round_scored_from(
+            round_, indicators, assignments[pk], answers[pk], consolidated[pk]
+        )
+        snapshots += _snapshots_of(round_, inputs, stages, existing[pk], trigger, now)[0]
+    return _BatchScored(round_ids=list(by_pk), snapshots=snapshots, seen=seen)
+
+
+def _batch_store(scored: _BatchScored) -> int:
+    """Write a scored batch in one transaction, leaving out any round whose stored snapshots
+    changed since the batch was read; the number of snapshots written."""
+    with transaction.atomic():
+        _rounds_lock(scored.round_ids)
+        stamps = _stored_stamps(scored.round_ids)
+        current = {pk for pk in scored.round_ids if stamps[pk] == scored.seen[pk]}
+        snapshots = [s for s in scored.snapshots if s.round_id in current]
+        # Rows keep their ids, as snapshots_refresh keeps them, but are written back with
+        # one DELETE and a bulk INSERT: a bulk UPDATE of every row is many times slower.
+        ScoreSnapshot.objects.filter(round_id__in=current).delete()
+        # Each card as a parameter of its own (a Value): without it, PostgreSQL's bulk insert
+        # sends each column as one array (UNNEST), and quoting every card into a jsonb[] literal
+        # took half of this process's time writing the nation.
+        for snapshot in snapshots:
+            snapshot.card = Value(snapshot.card, output_field=JSONField())
+        ScoreSnapshot.objects.bulk_create(snapshots, batch_size=500)
+    return len(snapshots)
 
 
 def round_identity(round_: Round) -> dict[str, Any]:

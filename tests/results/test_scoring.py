@@ -226,7 +226,7 @@ def test_scoring_module_imports_nothing_from_django_or_the_apps():
             [alias.name for alias in node.names] if isinstance(node, ast.Import) else [node.module]
         )
     }
-    assert imported <= {"collections", "collections.abc", "dataclasses", "decimal"}
+    assert imported <= {"collections", "collections.abc", "dataclasses", "decimal", "operator"}
 
 
 # --- rule 6: a foundation area is scored beside the ladder ------------------------------------

@@ -1,10 +1,12 @@
-"""python manage.py generate_national_data --seed 1 [--limit K | --prefecture 14]
+"""python manage.py generate_national_data --seed 1 [--limit K | --prefecture 14] [--jobs N]
 
 A made-up national data set for development and load tests (portal.national_data):
 every current body of the master, its default departments, three rounds and their
 answers, and stored scores. Refuses to run unless DJANGO_ENV=development, or with
 --not-development for a throw-away database elsewhere: the answers are not real.
 """
+
+import os
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -42,8 +44,14 @@ class Command(BaseCommand):
             action="store_true",
             help="DJANGO_ENV=development でなくても実行する（使い捨てのデータベースに限る）",
         )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="得点の計算に使うプロセスの数（既定: CPUの数）",
+        )
 
-    def handle(self, *args, seed, limit, prefecture, not_development, **options):
+    def handle(self, *args, seed, limit, prefecture, not_development, jobs, **options):
         if not settings.DEVELOPMENT and not not_development:
             raise CommandError(
                 "generate_national_data は開発環境専用です（DJANGO_ENV=development のときだけ使えます。"
@@ -59,7 +67,7 @@ class Command(BaseCommand):
             )
         try:
             generated = national_data_generate(
-                municipalities=bodies, seed=seed, user=generator_user()
+                municipalities=bodies, seed=seed, user=generator_user(), jobs=max(jobs, 1)
             )
         except NoCatalogue:
             raise CommandError(

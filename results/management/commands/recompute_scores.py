@@ -1,10 +1,13 @@
-"""python manage.py recompute_scores [--round ID]: rebuild the stored results from the answers.
+"""python manage.py recompute_scores [--round ID] [--jobs N]: rebuild the stored results from the answers.
 
 Safe to run at any time and as often as needed: each round's snapshots are
-recomputed in place (trigger "recomputed"; many rounds per transaction, results.snapshots.snapshots_refresh_many, or one at a time, timed, with --verbosity 2), so the
-numbers come out the same and no rows are duplicated.
+recomputed in place (trigger "recomputed"; many rounds per transaction, scored in
+--jobs processes, by default one per CPU, results.snapshots.snapshots_refresh_many;
+or one at a time, timed, with --verbosity 2), so the numbers come out the same and
+no rows are duplicated.
 """
 
+import os
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -22,8 +25,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--round", type=int, dest="round_id", help="ラウンドのID")
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="計算に使うプロセスの数（既定: CPUの数）",
+        )
 
-    def handle(self, *args, round_id=None, **options):
+    def handle(self, *args, round_id=None, jobs=1, **options):
+        if jobs < 1:
+            raise CommandError("--jobs は1以上にしてください。")
         rounds = Round.objects.select_related("municipality").order_by("pk")
         if round_id is not None:
             rounds = rounds.filter(pk=round_id)
@@ -43,8 +54,10 @@ class Command(BaseCommand):
                     f"（{time.perf_counter() - round_started:.2f}秒）"
                 )
         else:
-            # Many rounds per query and per transaction: the whole nation in seconds.
-            snapshots = snapshots_refresh_many(rounds, trigger=SnapshotTrigger.RECOMPUTED)
+            # Many rounds per query and per transaction, scored in `jobs` processes.
+            snapshots = snapshots_refresh_many(
+                rounds, trigger=SnapshotTrigger.RECOMPUTED, jobs=jobs
+            )
         count = len(rounds)
         self.stdout.write(
             self.style.SUCCESS(

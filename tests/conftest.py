@@ -3,9 +3,16 @@ import sys
 import pytest
 from django.conf import settings
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 
 from tests.personas import Personas, make_personas
 from tests.two_factor import mark_verified
+
+# No time limit per example: the properties are about results, and on a shared 2-core
+# machine (CI runs beside PostgreSQL and a browser) Hypothesis's default 200 ms deadline
+# fails examples that are merely slow, not wrong (speed is the benchmarks' business).
+hypothesis_settings.register_profile("dxportal", deadline=None)
+hypothesis_settings.load_profile("dxportal")
 
 
 @pytest.fixture

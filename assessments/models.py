@@ -354,6 +354,11 @@ class EvidenceFile(models.Model):
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        # Every list of an answer's files (answering, review, report, exports) in the order
+        # they were uploaded, the same on every database.
+        ordering = ["uploaded_at", "pk"]
+
     def __str__(self) -> str:
         return self.original_name
 

@@ -17,11 +17,11 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import F, Prefetch
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Answer, Assignment, Consolidation, EvidenceFile, Round
+from assessments.models import Answer, Assignment, Consolidation, Round
 from assessments.municipality_answers import municipality_answers
 from assessments.reconciliation import answer_summary
 from dxportal.localized import localized_text
@@ -227,8 +227,7 @@ def answers_by_area(
     answers = list(
         answers.select_related("choice")
         .annotate(department_id=F("questionnaire__department_id"))
-        # Evidence in the order it was uploaded: unordered, PostgreSQL and SQLite list it differently.
-        .prefetch_related(Prefetch("files", EvidenceFile.objects.order_by("uploaded_at", "pk")))
+        .prefetch_related("files")
     )
     by_department = {(a.indicator_id, a.department_id): a for a in answers}
     chosen = (

@@ -44,8 +44,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from assessments.forms_answering import checked_options, option_state
+from dxportal.japanese_calendar import date_label_in_language
 from frameworks.models import AnswerType, Choice, Indicator, RubricLevel
-from portal.templatetags.japanese_calendar import date_label
 
 AREA_PAGE = "assessments/answering/area.html"
 RADIO_GROUP = f"{AREA_PAGE}#radio_group"
@@ -214,7 +214,7 @@ def _block_values(context, form) -> BlockValues:
         csrf_token=str(context.get("csrf_token", "")),
         save_url=reverse("questionnaires:answer_save", args=[questionnaire.pk, indicator.code]),
         base_version="" if form.base_version is None else str(form.base_version),
-        reference_date=date_label(questionnaire.round.reference_date)
+        reference_date=date_label_in_language(questionnaire.round.reference_date)
         if form.asks_as_of_a_day
         else "",
         radio_groups=radio_groups_html(form),

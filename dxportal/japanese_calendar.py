@@ -5,6 +5,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 JAPAN = ZoneInfo("Asia/Tokyo")
 
@@ -55,3 +56,12 @@ def date_label(day: datetime.date) -> str:
     western = f"{day.year}年{day.month}月{day.day}日"
     reiwa = reiwa_date(day)
     return f"{western}（{reiwa}）" if reiwa else western
+
+
+def date_label_in_language(day: datetime.date | None) -> str:
+    """date_label in Japanese, the language's date format in English; "" for None."""
+    if day is None:
+        return ""
+    if translation.get_language() == "en":
+        return date_format(day, "DATE_FORMAT")
+    return date_label(day)

@@ -4,8 +4,7 @@ from django import template
 from django.utils import translation
 from django.utils.formats import date_format
 
-from dxportal.japanese_calendar import date_label as japanese_date_label
-from dxportal.japanese_calendar import fiscal_year_text, reiwa_date
+from dxportal.japanese_calendar import date_label_in_language, fiscal_year_text, reiwa_date
 
 register = template.Library()
 
@@ -29,8 +28,4 @@ def wareki(day: datetime.date | None) -> str:
 def date_label(day: datetime.date | None) -> str:
     """{{ round.reference_date|date_label }} → 2026年4月1日（令和8年4月1日）, or the language's
     date format in English."""
-    if day is None:
-        return ""
-    if translation.get_language() == "en":
-        return date_format(day, "DATE_FORMAT")
-    return japanese_date_label(day)
+    return date_label_in_language(day)

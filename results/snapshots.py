@@ -139,21 +139,13 @@ class AnswerRow:
             setattr(self, name, value)
 
 
-# The columns of an AnswerRow, in its order (questionnaire__round_id may follow).
-_ANSWER_COLUMNS = (
-    "pk",
-    "indicator_id",
-    "questionnaire__department_id",
-    "carried_from_id",
-    "not_applicable",
-    "level",
-    "yes",
-    "number",
-    "choice_id",
-    "choice__score",
-    "text",
-    "target_level",
-    "target_fiscal_year",
+# The columns an AnswerRow is read from, in its slots' order (questionnaire__round_id may
+# follow): the slot's own name but for the two read through a relation.
+_ANSWER_COLUMNS = tuple(
+    {"answered_by_id": "questionnaire__department_id", "choice_score": "choice__score"}.get(
+        name, name
+    )
+    for name in AnswerRow.__slots__
 )
 
 

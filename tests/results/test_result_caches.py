@@ -159,12 +159,19 @@ def benchmark_cells(response, group: str) -> str:
     return re.search(rf'<table [^>]*data-group="{group}">.*?</table>', page).group()
 
 
-def test_the_benchmark_shows_a_peer_refreshed_new_or_gone_at_once(client, personas, edition):
+def _a_city_among_four(client, personas, edition):
+    """Municipality A a city scoring 50 among four other cities (10–40), its coordinator
+    signed in: its round and the others'."""
     personas.municipality_a.kind = "city"
     personas.municipality_a.save()
     own = make_round(personas.municipality_a, edition, personas.coordinator_a, 50.0)
     others = cities(edition, personas, [10.0, 20.0, 30.0, 40.0])
     client.force_login(personas.coordinator_a)
+    return own, others
+
+
+def test_the_benchmark_shows_a_peer_refreshed_new_or_gone_at_once(client, personas, edition):
+    own, others = _a_city_among_four(client, personas, edition)
     # 10, 20, 30, 40, 50 → median 30, this city first of five
     assert "5団体中 1位" in benchmark_cells(client.get(benchmark_url(own)), "kind")
 
@@ -181,11 +188,7 @@ def test_the_benchmark_shows_a_peer_refreshed_new_or_gone_at_once(client, person
 
 
 def test_a_municipality_changing_kind_changes_the_groups_at_once(client, personas, edition):
-    personas.municipality_a.kind = "city"
-    personas.municipality_a.save()
-    own = make_round(personas.municipality_a, edition, personas.coordinator_a, 50.0)
-    others = cities(edition, personas, [10.0, 20.0, 30.0, 40.0])
-    client.force_login(personas.coordinator_a)
+    own, others = _a_city_among_four(client, personas, edition)
     assert "5団体中 1位" in benchmark_cells(client.get(benchmark_url(own)), "kind")
 
     moved = others[0].municipality
